@@ -1,0 +1,88 @@
+"""The tables, as SQLAlchemy 2 typed mappings.
+
+Timestamps come from the injected clock (never a server default), so tests can
+control them; every instant is stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, SmallInteger, String, Time
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import UTCDateTime
+
+EVERY_DAY = 0b1111111  # weekday bit mask, bit 0 = Monday
+
+# Named constraints keep migrations reproducible on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    """A Telegram user who has talked to the bot (private chat id == user id)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(64))
+    last_name: Mapped[str | None] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(32))
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when Telegram says the user blocked the bot or was deactivated;
+    # nothing is sent to them until they come back with /start.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Preferences(Base):
+    """How and when one user wants to be reminded."""
+
+    __tablename__ = "preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Local wall-clock time in `timezone`; None until the user has chosen one.
+    reminder_time: Mapped[time | None] = mapped_column(Time)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    weekdays: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY)
+    # Paused from `paused_at` until `paused_until` (None: until /resume).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False after /stop (data kept); finishing onboarding turns it on.
+    reminders_enabled: Mapped[bool] = mapped_column(default=False)
+    # The onboarding question the user is on (None once onboarding is done).
+    onboarding_step: Mapped[str | None] = mapped_column(String(32), default="disclaimer")
+    disclaimer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The red-flag screen: "none", "present" (see a professional first) or "cleared".
+    red_flags: Mapped[str | None] = mapped_column(String(16))
+    # A one-off question (from /time, /timezone, /delete) the next typed reply answers.
+    awaiting: Mapped[str | None] = mapped_column(String(32))
+    # The one message whose buttons are live; buttons on any other are expired.
+    menu_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PainRating(Base):
+    """A 0-10 pain check-in: the onboarding baseline, and later session check-ins."""
+
+    __tablename__ = "pain_ratings"
+    __table_args__ = (Index("ix_pain_ratings_user_time", "user_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # "baseline", ...
+    exercise_id: Mapped[str | None] = mapped_column(String(24))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
