@@ -1,0 +1,236 @@
+"""Typed content: exercises (from the seed text) and the message catalogue.
+
+Editors change content/*.yaml; these models are the contract those files must
+meet. Unknown keys are refused, so a typo never silently drops a text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.content.templates import Label, Template
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(Strict):
+    """An inclusive range from the seed, such as "10-15 repetitions"."""
+
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Dosage(Strict):
+    """How much of an exercise to do, exactly as the seed states it."""
+
+    reps: Range | None = None  # repetitions per set (per side when `per_side`)
+    sets: Range | None = None
+    hold_seconds: Range | None = None  # a timed hold
+    repeats: Range | None = None  # how many times a hold is repeated (per side)
+    per_side: Literal["side", "leg"] | None = None  # done on each side in turn
+    brief_hold: bool = False  # "hold for a few seconds" inside every repetition
+    repeat_as_needed: bool = False  # "repeat as needed"
+
+    @model_validator(mode="after")
+    def _has_work(self) -> Self:
+        if self.reps is None and self.hold_seconds is None:
+            raise ValueError("a dosage needs reps or hold_seconds")
+        if self.repeats is not None and self.hold_seconds is None:
+            raise ValueError("repeats only make sense with hold_seconds")
+        return self
+
+
+class Exercise(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=24)]
+    name: str = Field(min_length=1, max_length=64)
+    kind: Literal["stretch", "strengthening"]
+    purpose: str = Field(min_length=1)  # the seed's one-line introduction
+    aliases: list[str] = []  # other ways people name it, for matching
+    targets: list[str] = Field(min_length=1)  # body areas it helps, for matching
+    steps: list[str] = Field(min_length=1)  # "How to Do It", verbatim and in order
+    dosage: Dosage
+    safety: str = Field(min_length=1)  # one line shown with the exercise
+
+
+class Tip(Strict):
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class ExerciseCatalogue(Strict):
+    """content/exercises.yaml."""
+
+    exercises: list[Exercise] = Field(min_length=1)
+    benefits: list[Tip] = []
+    safety_tips: list[Tip] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Self:
+        seen: dict[str, str] = {}
+        for exercise in self.exercises:
+            for label in (exercise.id, exercise.name, *exercise.aliases):
+                key = label.casefold()
+                if key in seen and seen[key] != exercise.id:
+                    raise ValueError(f"{label!r} names both {seen[key]} and {exercise.id}")
+                seen[key] = exercise.id
+        return self
+
+    def by_id(self, exercise_id: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.id == exercise_id), None)
+
+
+_COMMAND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+T = Template  # short names for the many fields below
+L = Label
+
+
+class StartTexts(Strict):
+    welcome: Annotated[str, T("name")]
+    welcome_back: Annotated[str, T("name")]
+    continue_setup: Annotated[str, T()]
+    reminders_back_on: Annotated[str, T()]
+
+
+class OnboardingTexts(Strict):
+    accept_button: Annotated[str, L()]
+    disclaimer_hint: Annotated[str, T()]
+    red_flags: Annotated[str, T()]
+    red_flags_none_button: Annotated[str, L()]
+    red_flags_some_button: Annotated[str, L()]
+    red_flags_hint: Annotated[str, T()]
+    red_flags_advice: Annotated[str, T()]
+    cleared_button: Annotated[str, L()]
+    clearance_hint: Annotated[str, T()]
+    baseline_pain: Annotated[str, T()]
+    pain_hint: Annotated[str, T()]
+    reminder_time: Annotated[str, T()]
+    timezone: Annotated[str, T()]
+    location_button: Annotated[str, L()]
+    done: Annotated[str, T("summary")]
+
+
+class PreferenceTexts(Strict):
+    summary: Annotated[str, T("time", "zone", "days")]
+    no_time: Annotated[str, T()]
+    time_usage: Annotated[str, T()]
+    time_invalid: Annotated[str, T("text")]
+    time_set: Annotated[str, T("time")]
+    timezone_usage: Annotated[str, T()]
+    timezone_invalid: Annotated[str, T("text")]
+    location_unknown: Annotated[str, T()]
+    timezone_set: Annotated[str, T("zone", "local_time")]
+    days_menu: Annotated[str, T("days")]
+    days_usage: Annotated[str, T()]
+    days_set: Annotated[str, T("days")]
+    day_on: Annotated[str, L("day")]
+    day_off: Annotated[str, L("day")]
+    every_day_button: Annotated[str, L()]
+    weekdays_button: Annotated[str, L()]
+    weekends_button: Annotated[str, L()]
+    done_button: Annotated[str, L()]
+    keep_one_day: Annotated[str, L()]  # a pop-up answer: plain text
+    pause_usage: Annotated[str, T()]
+    paused_until: Annotated[str, T("date")]
+    paused: Annotated[str, T()]
+    resumed: Annotated[str, T("summary")]
+    not_paused: Annotated[str, T("summary")]
+    stopped: Annotated[str, T()]
+    settings: Annotated[str, T("time", "zone", "days", "status")]
+    status_on: Annotated[str, T()]
+    status_paused_until: Annotated[str, T("date")]
+    status_paused: Annotated[str, T()]
+    status_stopped: Annotated[str, T()]
+    status_waiting_clearance: Annotated[str, T()]
+    status_setup: Annotated[str, T()]
+    time_button: Annotated[str, L()]
+    timezone_button: Annotated[str, L()]
+    days_button: Annotated[str, L()]
+    pause_button: Annotated[str, L()]
+    resume_button: Annotated[str, L()]
+    stop_button: Annotated[str, L()]
+    start_button: Annotated[str, L()]
+    export_button: Annotated[str, L()]
+    delete_button: Annotated[str, L()]
+
+
+class PrivacyTexts(Strict):
+    export_caption: Annotated[str, T()]
+    delete_confirm: Annotated[str, T()]
+    delete_yes_button: Annotated[str, L()]
+    delete_no_button: Annotated[str, L()]
+    delete_hint: Annotated[str, T()]
+    deleted: Annotated[str, T()]
+    delete_cancelled: Annotated[str, T()]
+
+
+class CalendarTexts(Strict):
+    day_names: list[Annotated[str, L()]] = Field(min_length=7, max_length=7)
+    month_names: list[Annotated[str, L()]] = Field(min_length=12, max_length=12)
+    every_day: Annotated[str, T()]
+    weekdays: Annotated[str, T()]
+    weekends: Annotated[str, T()]
+    date: Annotated[str, T("weekday", "day", "month")]
+    moment: Annotated[str, T("time", "weekday")]
+
+
+class MenuTexts(Strict):
+    expired: Annotated[str, L()]  # a pop-up answer: plain text
+
+
+class HelpTexts(Strict):
+    header: Annotated[str, T()]
+    command_line: Annotated[str, T("command", "description")]
+    footer: Annotated[str, T()]
+
+
+class FallbackTexts(Strict):
+    start_first: Annotated[str, T()]
+    not_understood: Annotated[str, T()]
+    unknown_command: Annotated[str, T()]
+
+
+class ErrorTexts(Strict):
+    generic: Annotated[str, T()]
+
+
+class Messages(Strict):
+    """content/messages.yaml: every text a user reads, grouped by feature."""
+
+    # Menu descriptions, in menu order: the one source for /help and setMyCommands.
+    commands: dict[str, Annotated[str, Field(min_length=1, max_length=256)]]
+    start: StartTexts
+    onboarding: OnboardingTexts
+    preferences: PreferenceTexts
+    privacy: PrivacyTexts
+    calendar: CalendarTexts
+    menus: MenuTexts
+    help: HelpTexts
+    fallback: FallbackTexts
+    errors: ErrorTexts
+
+    @model_validator(mode="after")
+    def _command_names(self) -> Self:
+        for command in self.commands:
+            if not _COMMAND.match(command):
+                raise ValueError(f"command {command!r} must be 1-32 of a-z, 0-9 and _")
+        return self
+
+
+class Content(Strict):
+    """Everything loaded from content/."""
+
+    catalogue: ExerciseCatalogue
+    messages: Messages
