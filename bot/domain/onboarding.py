@@ -1,0 +1,111 @@
+"""Onboarding as a small state machine: one question at a time, in a fixed order.
+
+The handler stores the step in the database after every answer, so a restart
+in the middle of onboarding resumes at the same question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from enum import StrEnum
+
+from bot.domain.times import parse_time
+from bot.domain.timezones import parse_timezone
+from bot.domain.words import CLEARED, means_no, means_yes, normalise, parse_rating
+
+
+class Step(StrEnum):
+    DISCLAIMER = "disclaimer"
+    RED_FLAGS = "red_flags"
+    CLEARANCE = "clearance"  # red flags reported: wait until a professional clears them
+    BASELINE_PAIN = "baseline_pain"
+    REMINDER_TIME = "reminder_time"
+    TIMEZONE = "timezone"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The disclaimer was read and accepted."""
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    present: bool
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """A professional has cleared the user to exercise."""
+
+
+@dataclass(frozen=True)
+class Pain:
+    rating: int
+
+
+@dataclass(frozen=True)
+class ReminderAt:
+    at: time
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+
+
+Answer = Accepted | RedFlags | Cleared | Pain | ReminderAt | Zone
+
+# Which answer each step takes.
+_EXPECTS: dict[Step, type[Answer] | tuple[type[Answer], ...]] = {
+    Step.DISCLAIMER: Accepted,
+    Step.RED_FLAGS: RedFlags,
+    Step.CLEARANCE: Cleared,
+    Step.BASELINE_PAIN: Pain,
+    Step.REMINDER_TIME: ReminderAt,
+    Step.TIMEZONE: Zone,
+}
+
+
+def interpret(step: Step, text: str) -> Answer | None:
+    """Read a typed reply as the answer to `step`, or None if it is not one."""
+    match step:
+        case Step.DISCLAIMER:
+            return Accepted() if means_yes(text) else None
+        case Step.RED_FLAGS:
+            if means_no(text):
+                return RedFlags(present=False)
+            return RedFlags(present=True) if means_yes(text) else None
+        case Step.CLEARANCE:
+            return Cleared() if normalise(text) in CLEARED else None
+        case Step.BASELINE_PAIN:
+            rating = parse_rating(text)
+            return None if rating is None else Pain(rating)
+        case Step.REMINDER_TIME:
+            at = parse_time(text)
+            return None if at is None else ReminderAt(at)
+        case Step.TIMEZONE:
+            zone = parse_timezone(text)
+            return None if zone is None else Zone(zone)
+
+
+def fits(step: Step, answer: Answer) -> bool:
+    """Whether `answer` answers `step` (a button from another step does not)."""
+    return isinstance(answer, _EXPECTS[step])
+
+
+def next_step(step: Step, answer: Answer) -> Step | None:
+    """The step after answering `step`; None when onboarding is complete."""
+    if not fits(step, answer):
+        raise ValueError(f"{answer!r} does not answer {step}")
+    if step is Step.RED_FLAGS and isinstance(answer, RedFlags) and answer.present:
+        return Step.CLEARANCE
+    following = {
+        Step.DISCLAIMER: Step.RED_FLAGS,
+        Step.RED_FLAGS: Step.BASELINE_PAIN,
+        Step.CLEARANCE: Step.BASELINE_PAIN,
+        Step.BASELINE_PAIN: Step.REMINDER_TIME,
+        Step.REMINDER_TIME: Step.TIMEZONE,
+        Step.TIMEZONE: None,
+    }
+    return following[step]

@@ -1,0 +1,91 @@
+"""How typed replies are normalised and which words mean yes or no."""
+
+from __future__ import annotations
+
+import re
+
+YES = frozenset(
+    {
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "ok",
+        "okay",
+        "agree",
+        "accept",
+        "continue",
+        "understood",
+        "got it",
+        "go on",
+        "let's go",
+        "i agree",
+        "i understand",
+        "i accept",
+        "\N{THUMBS UP SIGN}",
+        "\N{WHITE HEAVY CHECK MARK}",
+        "\N{OK HAND SIGN}",
+    }
+)
+NO = frozenset(
+    {
+        "no",
+        "n",
+        "nope",
+        "nah",
+        "none",
+        "nothing",
+        "none of these",
+        "none of them",
+        "no none",
+        "not at all",
+        "no, none of these",
+        "\N{THUMBS DOWN SIGN}",
+        "\N{CROSS MARK}",
+    }
+)
+CLEARED = frozenset(
+    {
+        "cleared",
+        "i'm cleared",
+        "i am cleared",
+        "i've been cleared",
+        "i have been cleared",
+        "yes cleared",
+        "been cleared",
+        "ok to exercise",
+    }
+)
+CANCEL = frozenset({"cancel", "no", "keep", "keep my data", "nevermind", "never mind"})
+
+_CURLY_APOSTROPHES = str.maketrans(
+    {"\N{RIGHT SINGLE QUOTATION MARK}": "'", "\N{LEFT SINGLE QUOTATION MARK}": "'"}
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straight apostrophes, single spaces, no trailing punctuation."""
+    text = text.casefold().translate(_CURLY_APOSTROPHES)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.rstrip(".!?,;:").strip()
+
+
+def means_yes(text: str) -> bool:
+    return normalise(text) in YES
+
+
+def means_no(text: str) -> bool:
+    return normalise(text) in NO
+
+
+_RATING = re.compile(r"^(?:pain\s*)?(\d{1,2})(?:\s*(?:/|out of)\s*10)?$")
+
+
+def parse_rating(text: str) -> int | None:
+    """A 0-10 pain rating: "3", "3/10", "3 out of 10", "pain 3"; None otherwise."""
+    match = _RATING.match(normalise(text))
+    if match is None or int(match[1]) > 10:
+        return None
+    return int(match[1])
