@@ -1,0 +1,147 @@
+"""The composition root: builds the python-telegram-bot Application.
+
+Every handler is registered here, in the order PTB tries them. The command
+list below is the single source for the handlers, /help and the Telegram menu
+(descriptions come from content/messages.yaml and must match it exactly).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import Content, ContentError
+from bot.context import SERVICES_KEY, BotContext
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrations import upgrade
+from bot.handlers import errors, help, menus, onboarding, preferences, privacy, replies
+from bot.handlers.accounts import on_new_message
+from bot.services import Services
+from bot.update_processor import DatabaseUpdateProcessor
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+# (command, handler) in menu order.
+COMMANDS: list[tuple[str, Handler]] = [
+    ("start", onboarding.start),
+    ("help", help.show_help),
+    ("settings", preferences.settings_command),
+    ("time", preferences.time_command),
+    ("timezone", preferences.timezone_command),
+    ("days", preferences.days_command),
+    ("pause", preferences.pause_command),
+    ("resume", preferences.resume_command),
+    ("stop", preferences.stop_command),
+    ("export", privacy.export_command),
+    ("delete", privacy.delete_command),
+]
+
+# Buttons, by the prefix of their callback data; anything else has expired.
+BUTTONS: list[tuple[str, Handler]] = [
+    ("onb:", onboarding.on_button),
+    ("time:", preferences.on_time_button),
+    ("days:", preferences.on_days_button),
+    ("set:", preferences.on_settings_button),
+    ("del:", privacy.on_delete_button),
+]
+
+
+def check_command_texts(content: Content) -> None:
+    """The menu texts in content must describe exactly the commands registered here."""
+    registered = [name for name, _ in COMMANDS]
+    described = list(content.messages.commands)
+    if registered != described:
+        raise ContentError(
+            "content/messages.yaml: commands: must list exactly "
+            f"{', '.join(registered)} in that order (found {', '.join(described) or 'none'})"
+        )
+
+
+def build_application(
+    settings: Settings, content: Content, clock: Clock | None = None
+) -> BotApplication:
+    """A ready-to-run Application; nothing touches the network until it starts."""
+    check_command_texts(content)
+    engine = create_engine(settings.database_url)
+    services = Services(
+        settings=settings,
+        content=content,
+        clock=clock or SystemClock(),
+        engine=engine,
+        session_factory=create_session_factory(engine),
+    )
+    application: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_base_url)
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(DatabaseUpdateProcessor(services.session_factory))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = services
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: BotApplication) -> None:
+    """Every handler, in the order PTB tries them. The bot is for private chats."""
+    private = filters.ChatType.PRIVATE
+    # New messages only: an edit of an old message is deliberately ignored.
+    new_private = private & filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(new_private, on_new_message), group=-1)
+    for command, callback in COMMANDS:
+        application.add_handler(CommandHandler(command, callback, filters=new_private))
+    for prefix, callback in BUTTONS:
+        application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}"))
+    application.add_handler(CallbackQueryHandler(menus.expire))
+    application.add_handler(MessageHandler(new_private & filters.LOCATION, preferences.on_location))
+    application.add_handler(
+        MessageHandler(new_private & filters.TEXT & ~filters.COMMAND, replies.on_text)
+    )
+    application.add_handler(
+        MessageHandler(new_private & filters.COMMAND, replies.on_unknown_command)
+    )
+    application.add_handler(MessageHandler(new_private, replies.on_anything_else))
+    application.add_error_handler(errors.on_error)
+
+
+def services_of(application: BotApplication) -> Services:
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+async def on_startup(application: BotApplication) -> None:
+    """Migrate the database, then publish the command menu."""
+    services = services_of(application)
+    await upgrade(services.engine)
+    descriptions = services.content.messages.commands
+    await application.bot.set_my_commands(
+        [BotCommand(command, descriptions[command]) for command, _ in COMMANDS]
+    )
+    logger.info("started as @%s", application.bot.username)
+
+
+async def on_shutdown(application: BotApplication) -> None:
+    """Close the database cleanly."""
+    await services_of(application).engine.dispose()
+    logger.info("stopped")

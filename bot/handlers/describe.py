@@ -1,0 +1,73 @@
+"""Preference values in the words of content/messages.yaml."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.content import Content
+from bot.content.templates import Html, render
+from bot.db.models import Preferences
+from bot.domain.pause import is_paused
+from bot.domain.timezones import zone_info
+from bot.domain.weekdays import day_group, days_in
+
+
+def clock_time(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
+def days_text(content: Content, mask: int) -> str:
+    calendar = content.messages.calendar
+    group = day_group(mask)
+    if group is not None:
+        return str(getattr(calendar, group))
+    return ", ".join(calendar.day_names[day] for day in days_in(mask))
+
+
+def date_text(content: Content, instant: datetime, zone: str) -> str:
+    calendar = content.messages.calendar
+    local = instant.astimezone(zone_info(zone))
+    return render(
+        calendar.date,
+        weekday=calendar.day_names[local.weekday()],
+        day=local.day,
+        month=calendar.month_names[local.month - 1],
+    )
+
+
+def local_moment(content: Content, now: datetime, zone: str) -> str:
+    """ "09:41 on Tue": what the clock says in `zone` right now."""
+    calendar = content.messages.calendar
+    local = now.astimezone(zone_info(zone))
+    return render(
+        calendar.moment, time=clock_time(local.time()), weekday=calendar.day_names[local.weekday()]
+    )
+
+
+def summary(content: Content, preferences: Preferences) -> Html:
+    texts = content.messages.preferences
+    at = preferences.reminder_time
+    return Html(
+        render(
+            texts.summary,
+            time=clock_time(at) if at else Html(texts.no_time),
+            zone=preferences.timezone,
+            days=Html(days_text(content, preferences.weekdays)),
+        )
+    )
+
+
+def reminder_status(content: Content, preferences: Preferences, now: datetime) -> Html:
+    texts = content.messages.preferences
+    if preferences.onboarding_step == "clearance":
+        return Html(texts.status_waiting_clearance)
+    if preferences.onboarding_step is not None:
+        return Html(texts.status_setup)
+    if not preferences.reminders_enabled:
+        return Html(texts.status_stopped)
+    if is_paused(now, preferences.paused_at, preferences.paused_until):
+        if preferences.paused_until is None:
+            return Html(texts.status_paused)
+        date = date_text(content, preferences.paused_until, preferences.timezone)
+        return Html(render(texts.status_paused_until, date=Html(date)))
+    return Html(texts.status_on)

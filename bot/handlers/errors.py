@@ -1,0 +1,32 @@
+"""The one error handler: log, undo the update's writes, tell the user once."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.update_processor import current_session
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Keep the bot running whatever a handler raised."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    logger.error("handler failed for update %s", update_id, exc_info=context.error)
+    session = current_session.get(None)
+    if session is not None:
+        await session.rollback()
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                context.content.messages.errors.generic,
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError:
+            logger.warning("could not tell chat about the failure of update %s", update_id)

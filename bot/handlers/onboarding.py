@@ -1,0 +1,173 @@
+"""/start and onboarding: disclaimer, red-flag screen, baseline pain, time, time zone.
+
+One question at a time. The step is stored after every answer, so a restart
+(or a user who wanders off to /help) resumes at the same question. Every
+question takes a button or the same answer typed.
+"""
+
+from __future__ import annotations
+
+from telegram import ReplyKeyboardRemove, Update
+
+from bot.content.templates import render, shorten
+from bot.context import BotContext
+from bot.db.models import Preferences
+from bot.domain import onboarding
+from bot.domain.onboarding import Accepted, Answer, Cleared, Pain, RedFlags, ReminderAt, Step, Zone
+from bot.handlers.accounts import register, require_account
+from bot.handlers.describe import local_moment, summary
+from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard
+from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+
+BUTTON_ANSWERS: dict[str, Answer] = {
+    "onb:accept": Accepted(),
+    "onb:flags:none": RedFlags(present=False),
+    "onb:flags:some": RedFlags(present=True),
+    "onb:cleared": Cleared(),
+    **{f"onb:pain:{rating}": Pain(rating) for rating in range(11)},
+}
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Subscribe: greet, then ask the next onboarding question or show the settings."""
+    account, created = await register(update, context)
+    account.user.blocked_at = None  # coming back with /start lifts a block for good
+    preferences = account.preferences
+    texts = context.content.messages
+    name = account.user.first_name
+    step = preferences.onboarding_step
+    if created or step == Step.DISCLAIMER:
+        await send_menu(
+            update,
+            preferences,
+            render(texts.start.welcome, name=name),
+            keyboard([(texts.onboarding.accept_button, "onb:accept")]),
+        )
+        return
+    greeting = render(texts.start.welcome_back, name=name)
+    if step is not None:
+        await send(update, f"{greeting} {texts.start.continue_setup}")
+        await ask(update, context, preferences, Step(step))
+        return
+    lines = [greeting]
+    if not preferences.reminders_enabled:
+        preferences.reminders_enabled = True
+        lines.append(texts.start.reminders_back_on)
+    lines.append(summary(context.content, preferences))
+    await send(update, "\n\n".join(lines), ReplyKeyboardRemove())
+
+
+async def ask(
+    update: Update,
+    context: BotContext,
+    preferences: Preferences,
+    step: Step,
+    text: str | None = None,
+) -> None:
+    """Ask `step`'s question (or `text` instead of it) with its buttons."""
+    texts = context.content.messages.onboarding
+    match step:
+        case Step.DISCLAIMER:
+            markup = keyboard([(texts.accept_button, "onb:accept")])
+            await send_menu(update, preferences, text or texts.disclaimer_hint, markup)
+        case Step.RED_FLAGS:
+            markup = keyboard(
+                [(texts.red_flags_none_button, "onb:flags:none")],
+                [(texts.red_flags_some_button, "onb:flags:some")],
+            )
+            await send_menu(update, preferences, text or texts.red_flags, markup)
+        case Step.CLEARANCE:
+            markup = keyboard([(texts.cleared_button, "onb:cleared")])
+            await send_menu(update, preferences, text or texts.red_flags_advice, markup)
+        case Step.BASELINE_PAIN:
+            markup = pain_keyboard("onb:pain")
+            await send_menu(update, preferences, text or texts.baseline_pain, markup)
+        case Step.REMINDER_TIME:
+            await send_menu(update, preferences, text or texts.reminder_time, time_keyboard())
+        case Step.TIMEZONE:
+            preferences.menu_message_id = None  # a reply keyboard: no inline buttons live
+            await send(update, text or texts.timezone, location_keyboard(context.content))
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """An onboarding button: the answer to the current question, if it still is."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    preferences = account.preferences
+    query = live_query(update, preferences)
+    answer = BUTTON_ANSWERS.get(query.data or "") if query else None
+    step = preferences.onboarding_step
+    if query is None or answer is None or step is None or not onboarding.fits(Step(step), answer):
+        await expire(update, context)
+        return
+    await query.answer()
+    await close_menu(query, preferences)
+    await apply(update, context, preferences, answer)
+
+
+async def on_typed(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> None:
+    """A typed reply while onboarding: the answer, or a hint and the question again."""
+    assert preferences.onboarding_step is not None
+    step = Step(preferences.onboarding_step)
+    answer = onboarding.interpret(step, text)
+    if answer is not None:
+        await apply(update, context, preferences, answer)
+        return
+    await ask(update, context, preferences, step, hint(context, step, text))
+
+
+def hint(context: BotContext, step: Step, text: str) -> str:
+    """What to say when a typed reply does not answer `step`."""
+    texts = context.content.messages
+    match step:
+        case Step.DISCLAIMER:
+            return texts.onboarding.disclaimer_hint
+        case Step.RED_FLAGS:
+            return texts.onboarding.red_flags_hint
+        case Step.CLEARANCE:
+            return texts.onboarding.clearance_hint
+        case Step.BASELINE_PAIN:
+            return texts.onboarding.pain_hint
+        case Step.REMINDER_TIME:
+            return render(texts.preferences.time_invalid, text=shorten(text))
+        case Step.TIMEZONE:
+            return render(texts.preferences.timezone_invalid, text=shorten(text))
+
+
+async def apply(
+    update: Update, context: BotContext, preferences: Preferences, answer: Answer
+) -> None:
+    """Store an answer, move to the next step, and ask it (or finish)."""
+    assert preferences.onboarding_step is not None
+    step = Step(preferences.onboarding_step)
+    now = context.now()
+    match answer:
+        case Accepted():
+            preferences.disclaimer_accepted_at = now
+        case RedFlags(present=present):
+            preferences.red_flags = "present" if present else "none"
+        case Cleared():
+            preferences.red_flags = "cleared"
+        case Pain(rating=rating):
+            await context.repo.pain.record(preferences.user_id, rating, "baseline", now)
+        case ReminderAt(at=at):
+            preferences.reminder_time = at
+        case Zone(name=name):
+            preferences.timezone = name
+    following = onboarding.next_step(step, answer)
+    preferences.onboarding_step = following
+    if following is not None:
+        await ask(update, context, preferences, following)
+        return
+    preferences.reminders_enabled = True
+    texts = context.content.messages
+    zone_line = render(
+        texts.preferences.timezone_set,
+        zone=preferences.timezone,
+        local_time=local_moment(context.content, now, preferences.timezone),
+    )
+    done = render(texts.onboarding.done, summary=summary(context.content, preferences))
+    await send(update, f"{zone_line}\n\n{done}", ReplyKeyboardRemove())

@@ -1,0 +1,383 @@
+"""/time, /timezone, /days, /settings, /pause, /resume, /stop: change or undo every choice.
+
+A command with a valid argument acts at once; without one (or from a /settings
+button) it asks, and the next typed reply answers. While onboarding waits for
+the same value, the answer goes to onboarding so it moves on.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from telegram import ReplyKeyboardRemove, Update
+
+from bot.content.templates import Html, render, shorten
+from bot.context import BotContext
+from bot.db.models import Preferences
+from bot.domain.onboarding import ReminderAt, Step, Zone
+from bot.domain.pause import MAX_PAUSE_DAYS, is_paused, pause_end
+from bot.domain.times import parse_time
+from bot.domain.timezones import parse_timezone, zone_at, zone_info
+from bot.domain.weekdays import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days, toggle
+from bot.handlers import onboarding, privacy
+from bot.handlers.accounts import require_account
+from bot.handlers.describe import (
+    clock_time,
+    date_text,
+    days_text,
+    local_moment,
+    reminder_status,
+    summary,
+)
+from bot.handlers.keyboards import days_keyboard, location_keyboard, time_keyboard
+from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+
+
+def _argument(context: BotContext) -> str:
+    return " ".join(context.args or []).strip()
+
+
+# --- reminder time ---------------------------------------------------------------
+
+
+async def time_command(update: Update, context: BotContext) -> None:
+    """/time HH:MM: set the reminder time; without one, ask for it."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    texts = context.content.messages.preferences
+    text = _argument(context)
+    if not text:
+        await ask_time(update, context, account.preferences, texts.time_usage)
+        return
+    at = parse_time(text)
+    if at is None:
+        invalid = render(texts.time_invalid, text=shorten(text))
+        await ask_time(update, context, account.preferences, invalid)
+        return
+    await set_time(update, context, account.preferences, at)
+
+
+async def ask_time(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> None:
+    preferences.awaiting = "time"
+    await send_menu(update, preferences, text, time_keyboard())
+
+
+async def set_time(update: Update, context: BotContext, preferences: Preferences, at: time) -> None:
+    preferences.awaiting = None
+    if preferences.onboarding_step == Step.REMINDER_TIME:
+        await onboarding.apply(update, context, preferences, ReminderAt(at))
+        return
+    preferences.reminder_time = at
+    texts = context.content.messages.preferences
+    reply = render(texts.time_set, time=clock_time(at))
+    await send(update, f"{reply} {summary(context.content, preferences)}")
+
+
+async def on_time_button(update: Update, context: BotContext) -> None:
+    """A time button, from onboarding or from /time."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    query = live_query(update, account.preferences)
+    at = parse_time((query.data or "").removeprefix("time:")) if query else None
+    if query is None or at is None:
+        await expire(update, context)
+        return
+    await query.answer()
+    await close_menu(query, account.preferences)
+    await set_time(update, context, account.preferences, at)
+
+
+# --- time zone -------------------------------------------------------------------
+
+
+async def timezone_command(update: Update, context: BotContext) -> None:
+    """/timezone NAME: an IANA zone, a city or UTC+H; without one, ask for it."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    texts = context.content.messages.preferences
+    text = _argument(context)
+    if not text:
+        await ask_zone(update, context, account.preferences, texts.timezone_usage)
+        return
+    zone = parse_timezone(text)
+    if zone is None:
+        invalid = render(texts.timezone_invalid, text=shorten(text))
+        await ask_zone(update, context, account.preferences, invalid)
+        return
+    await set_zone(update, context, account.preferences, zone)
+
+
+async def ask_zone(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> None:
+    preferences.awaiting = "timezone"
+    await send(update, text, location_keyboard(context.content))
+
+
+async def set_zone(
+    update: Update, context: BotContext, preferences: Preferences, zone: str
+) -> None:
+    preferences.awaiting = None
+    if preferences.onboarding_step == Step.TIMEZONE:
+        await onboarding.apply(update, context, preferences, Zone(zone))
+        return
+    preferences.timezone = zone
+    moment = local_moment(context.content, context.now(), zone)
+    texts = context.content.messages.preferences
+    await send(
+        update, render(texts.timezone_set, zone=zone, local_time=moment), ReplyKeyboardRemove()
+    )
+
+
+async def on_location(update: Update, context: BotContext) -> None:
+    """A shared location sets the time zone, offline, at any moment."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    assert update.message is not None
+    assert update.message.location is not None
+    location = update.message.location
+    zone = zone_at(location.latitude, location.longitude)
+    if zone is None:
+        texts = context.content.messages.preferences
+        await ask_zone(update, context, account.preferences, texts.location_unknown)
+        return
+    await set_zone(update, context, account.preferences, zone)
+
+
+# --- weekdays ---------------------------------------------------------------------
+
+
+async def days_command(update: Update, context: BotContext) -> None:
+    """/days [DAYS]: set the reminder weekdays, or toggle them with buttons."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    preferences = account.preferences
+    texts = context.content.messages.preferences
+    text = _argument(context)
+    if text:
+        mask = parse_days(text)
+        if mask is None:
+            await send(update, texts.days_usage)
+        else:
+            preferences.weekdays = mask
+            await send(update, render(texts.days_set, days=days_text(context.content, mask)))
+            return
+    await send_days_menu(update, context, preferences)
+
+
+async def send_days_menu(update: Update, context: BotContext, preferences: Preferences) -> None:
+    texts = context.content.messages.preferences
+    text = render(texts.days_menu, days=days_text(context.content, preferences.weekdays))
+    await send_menu(update, preferences, text, days_keyboard(context.content, preferences.weekdays))
+
+
+_DAY_SETS = {"days:all": EVERY_DAY, "days:weekdays": WEEKDAYS, "days:weekends": WEEKENDS}
+
+
+async def on_days_button(update: Update, context: BotContext) -> None:
+    """Toggle a weekday, pick a set of days, or close the menu."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    preferences = account.preferences
+    query = live_query(update, preferences)
+    data = query.data or "" if query else ""
+    texts = context.content.messages.preferences
+    if query is None or not (
+        data in _DAY_SETS or data == "days:done" or data.startswith("days:t:")
+    ):
+        await expire(update, context)
+        return
+    if data == "days:done":
+        await query.answer()
+        days = days_text(context.content, preferences.weekdays)
+        await close_menu(query, preferences, render(texts.days_set, days=days))
+        return
+    if data.startswith("days:t:"):
+        day = data.removeprefix("days:t:")
+        if not (day.isdigit() and int(day) < 7):
+            await expire(update, context)
+            return
+        mask = toggle(preferences.weekdays, int(day))
+    else:
+        mask = _DAY_SETS[data]
+    if mask == 0:
+        await query.answer(texts.keep_one_day)
+        return
+    await query.answer()
+    if mask == preferences.weekdays:
+        return  # editing to the same text is an error in Telegram's eyes
+    preferences.weekdays = mask
+    text = render(texts.days_menu, days=days_text(context.content, mask))
+    await query.edit_message_text(
+        text, parse_mode="HTML", reply_markup=days_keyboard(context.content, mask)
+    )
+
+
+# --- pause, resume, stop ----------------------------------------------------------
+
+
+async def pause_command(update: Update, context: BotContext) -> None:
+    """/pause [DAYS]: a holiday from reminders, until /resume by default."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    text = _argument(context)
+    if not text:
+        await pause(update, context, account.preferences, None)
+    elif text.isdigit() and 1 <= int(text) <= MAX_PAUSE_DAYS:
+        await pause(update, context, account.preferences, int(text))
+    else:
+        await send(update, context.content.messages.preferences.pause_usage)
+
+
+async def pause(
+    update: Update, context: BotContext, preferences: Preferences, days: int | None
+) -> None:
+    texts = context.content.messages.preferences
+    now = context.now()
+    preferences.paused_at = now
+    if days is None:
+        preferences.paused_until = None
+        await send(update, texts.paused)
+        return
+    end = pause_end(now, zone_info(preferences.timezone), days)
+    preferences.paused_until = end
+    date = date_text(context.content, end, preferences.timezone)
+    await send(update, render(texts.paused_until, date=Html(date)))
+
+
+async def resume_command(update: Update, context: BotContext) -> None:
+    """/resume: end a pause now."""
+    account = await require_account(update, context)
+    if account is not None:
+        await resume(update, context, account.preferences)
+
+
+async def resume(update: Update, context: BotContext, preferences: Preferences) -> None:
+    texts = context.content.messages.preferences
+    was_paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
+    preferences.paused_at = preferences.paused_until = None
+    template = texts.resumed if was_paused else texts.not_paused
+    await send(update, render(template, summary=summary(context.content, preferences)))
+
+
+async def stop_command(update: Update, context: BotContext) -> None:
+    """/stop: no more reminders; everything else is kept."""
+    account = await require_account(update, context)
+    if account is not None:
+        await stop(update, context, account.preferences)
+
+
+async def stop(update: Update, context: BotContext, preferences: Preferences) -> None:
+    preferences.reminders_enabled = False
+    await send(update, context.content.messages.preferences.stopped)
+
+
+async def turn_on(update: Update, context: BotContext, preferences: Preferences) -> None:
+    """The settings button twin of /start for someone who stopped reminders."""
+    preferences.reminders_enabled = True
+    texts = context.content.messages
+    await send(update, f"{texts.start.reminders_back_on} {summary(context.content, preferences)}")
+
+
+# --- /settings --------------------------------------------------------------------
+
+
+async def settings_command(update: Update, context: BotContext) -> None:
+    """/settings: everything in one menu."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    preferences = account.preferences
+    texts = context.content.messages.preferences
+    at = preferences.reminder_time
+    text = render(
+        texts.settings,
+        time=clock_time(at) if at else Html(texts.no_time),
+        zone=preferences.timezone,
+        days=Html(days_text(context.content, preferences.weekdays)),
+        status=reminder_status(context.content, preferences, context.now()),
+    )
+    paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
+    markup = keyboard(
+        [(texts.time_button, "set:time"), (texts.timezone_button, "set:tz")],
+        [
+            (texts.days_button, "set:days"),
+            (texts.resume_button, "set:resume") if paused else (texts.pause_button, "set:pause"),
+        ],
+        [
+            (texts.stop_button, "set:stop")
+            if preferences.reminders_enabled
+            else (texts.start_button, "set:on")
+        ],
+        [(texts.export_button, "set:export"), (texts.delete_button, "set:delete")],
+    )
+    await send_menu(update, preferences, text, markup)
+
+
+async def on_settings_button(update: Update, context: BotContext) -> None:
+    """A /settings button does what its command does without an argument."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    preferences = account.preferences
+    query = live_query(update, preferences)
+    action = (query.data or "").removeprefix("set:") if query else ""
+    if query is None or action not in _SETTINGS_ACTIONS:
+        await expire(update, context)
+        return
+    await query.answer()
+    await close_menu(query, preferences)
+    texts = context.content.messages
+    match action:
+        case "time":
+            await ask_time(update, context, preferences, texts.onboarding.reminder_time)
+        case "tz":
+            await ask_zone(update, context, preferences, texts.onboarding.timezone)
+        case "days":
+            await send_days_menu(update, context, preferences)
+        case "pause":
+            await pause(update, context, preferences, None)
+        case "resume":
+            await resume(update, context, preferences)
+        case "stop":
+            await stop(update, context, preferences)
+        case "on":
+            await turn_on(update, context, preferences)
+        case "export":
+            await privacy.export(update, context, account.user.id)
+        case "delete":
+            await privacy.ask_delete(update, context, preferences)
+
+
+_SETTINGS_ACTIONS = ("time", "tz", "days", "pause", "resume", "stop", "on", "export", "delete")
+
+
+async def on_typed(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> None:
+    """The typed answer to a question /time or /timezone asked."""
+    texts = context.content.messages.preferences
+    if preferences.awaiting == "time":
+        at = parse_time(text)
+        if at is None:
+            await ask_time(
+                update, context, preferences, render(texts.time_invalid, text=shorten(text))
+            )
+        else:
+            await set_time(update, context, preferences, at)
+    elif preferences.awaiting == "timezone":
+        zone = parse_timezone(text)
+        if zone is None:
+            invalid = render(texts.timezone_invalid, text=shorten(text))
+            await ask_zone(update, context, preferences, invalid)
+        else:
+            await set_zone(update, context, preferences, zone)

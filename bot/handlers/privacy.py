@@ -1,0 +1,97 @@
+"""/export and /delete: everything stored about a user, as a file or erased."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from io import BytesIO
+
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+
+from bot.context import BotContext
+from bot.db.models import Preferences
+from bot.domain.words import CANCEL, means_yes, normalise
+from bot.handlers.accounts import require_account
+from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    raise TypeError(f"cannot export {type(value).__name__}")
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """/export: all of the user's data as a JSON document."""
+    account = await require_account(update, context)
+    if account is not None:
+        await export(update, context, account.user.id)
+
+
+async def export(update: Update, context: BotContext, user_id: int) -> None:
+    data = {
+        "exported_at": context.now(),
+        "tables": await context.repo.users.export(user_id),
+    }
+    document = json.dumps(data, default=_json_value, ensure_ascii=False, indent=2)
+    assert update.effective_chat is not None
+    await update.effective_chat.send_document(
+        InputFile(BytesIO(document.encode()), filename="back-care-bot-data.json"),
+        caption=context.content.messages.privacy.export_caption,
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def delete_command(update: Update, context: BotContext) -> None:
+    """/delete: ask for confirmation, then erase everything."""
+    account = await require_account(update, context)
+    if account is not None:
+        await ask_delete(update, context, account.preferences)
+
+
+async def ask_delete(update: Update, context: BotContext, preferences: Preferences) -> None:
+    texts = context.content.messages.privacy
+    preferences.awaiting = "delete"
+    markup = keyboard([(texts.delete_yes_button, "del:yes")], [(texts.delete_no_button, "del:no")])
+    await send_menu(update, preferences, texts.delete_confirm, markup)
+
+
+async def on_delete_button(update: Update, context: BotContext) -> None:
+    """Yes erases everything; No keeps it."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    query = live_query(update, account.preferences)
+    if query is None or query.data not in ("del:yes", "del:no"):
+        await expire(update, context)
+        return
+    await query.answer()
+    texts = context.content.messages.privacy
+    if query.data == "del:yes":
+        await erase(update, context, account.user.id)
+        assert query.message is not None
+        await query.edit_message_reply_markup(reply_markup=None)
+    else:
+        account.preferences.awaiting = None
+        await close_menu(query, account.preferences, texts.delete_cancelled)
+
+
+async def on_typed(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> None:
+    """The typed answer to the /delete question."""
+    texts = context.content.messages.privacy
+    if means_yes(text) or normalise(text) in ("delete", "erase", "yes delete"):
+        await erase(update, context, preferences.user_id)
+    elif normalise(text) in CANCEL:
+        preferences.awaiting = None
+        preferences.menu_message_id = None
+        await send(update, texts.delete_cancelled)
+    else:
+        await send(update, texts.delete_hint)
+
+
+async def erase(update: Update, context: BotContext, user_id: int) -> None:
+    await context.repo.users.erase(user_id)
+    await send(update, context.content.messages.privacy.deleted)
