@@ -1,0 +1,160 @@
+"""Users and groups that talk to the bot through the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from tests.fakebotapi.records import CallbackAnswer, SentMessage
+
+if TYPE_CHECKING:
+    from tests.fakebotapi.server import FakeBotAPI
+
+
+class FakeUser:
+    """A person in a private chat with the bot: sends, taps, shares, and reads replies."""
+
+    def __init__(
+        self,
+        api: FakeBotAPI,
+        user_id: int,
+        first_name: str,
+        username: str | None,
+        last_name: str | None,
+        language_code: str,
+    ) -> None:
+        self.api = api
+        self.id = user_id
+        self.profile: dict[str, Any] = {
+            "id": user_id, "is_bot": False, "first_name": first_name,
+            "language_code": language_code,
+        }  # fmt: skip
+        self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
+        for key, value in (("username", username), ("last_name", last_name)):
+            if value is not None:
+                self.profile[key] = self.chat[key] = value
+        self._read = 0  # new messages already received
+        self._read_edits = 0
+
+    # ---- acting ----------------------------------------------------------------------------
+
+    async def send(self, text: str) -> int:
+        """Type a message (a leading /command is marked as Telegram marks it); its id."""
+        assert 0 < len(text) <= 4096, "Telegram clients cannot send this text"
+        return await self._send_message(self.chat, {"text": text, **_command_entities(text)})
+
+    async def share_location(self, latitude: float, longitude: float) -> int:
+        """Tap a "share location" button; the message id."""
+        return await self._send_message(
+            self.chat, {"location": {"latitude": latitude, "longitude": longitude}}
+        )
+
+    async def press(self, message: SentMessage, button: str) -> CallbackAnswer:
+        """Tap an inline button on `message` as the user last saw it; the bot's answer.
+
+        The keyboard comes from the snapshot given, not the message's current
+        state: a client can still show buttons the bot has since removed, and
+        the bot must cope with that. Like a client's spinner, this waits until
+        the bot answers the query, and fails if it never does.
+        """
+        data = message.callback_data(button)
+        self._skip_old_edits()
+        current = self.api.message(message.chat_id, message.message_id) or message
+        query_id = self.api.new_query_id()
+        await self.api.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self.profile,
+                "message": self.api.message_object(current),
+                "chat_instance": f"instance-{message.chat_id}",
+                "data": data,
+            },
+        )
+        return await self.api.wait_until(
+            lambda: next((a for a in self.api.callback_answers if a.query_id == query_id), None),
+            5.0, f"the bot never answered the tap on {button!r}",
+        )  # fmt: skip
+
+    def block(self) -> None:
+        """Block the bot: sending to this chat now fails with 403."""
+        self.api.set_blocked(self.id, True)
+
+    def unblock(self) -> None:
+        self.api.set_blocked(self.id, False)
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    async def receive(self, timeout: float = 5.0) -> SentMessage:
+        """The next new message the bot sent to this chat."""
+
+        def next_message() -> SentMessage | None:
+            mine = [m for m in self.api.messages if m.chat_id == self.id]
+            return mine[self._read] if len(mine) > self._read else None
+
+        message = await self.api.wait_until(
+            next_message, timeout, f"{self.profile['first_name']} got no new message"
+        )
+        self._read += 1
+        return message
+
+    async def receive_edit(self, timeout: float = 5.0) -> SentMessage:
+        """The next edit the bot made in this chat since the user last acted."""
+
+        def next_edit() -> SentMessage | None:
+            mine = [m for m in self.api.edits if m.chat_id == self.id]
+            return mine[self._read_edits] if len(mine) > self._read_edits else None
+
+        edit = await self.api.wait_until(
+            next_edit, timeout, f"{self.profile['first_name']} saw no edit"
+        )
+        self._read_edits += 1
+        return edit
+
+    async def no_message(self, within: float = 0.3) -> None:
+        """Assert that the bot sends or edits nothing in this chat for `within` seconds."""
+        await asyncio.sleep(within)
+        new = [m for m in self.api.messages if m.chat_id == self.id][self._read :]
+        edits = [m for m in self.api.edits if m.chat_id == self.id][self._read_edits :]
+        assert not new, f"unexpected messages: {[m.plain_text for m in new]}"
+        assert not edits, f"unexpected edits: {[m.plain_text for m in edits]}"
+
+    def _skip_old_edits(self) -> None:
+        """Edits made before the user acts have been seen: receive_edit waits for new ones."""
+        self._read_edits = len([m for m in self.api.edits if m.chat_id == self.id])
+
+    async def _send_message(self, chat: dict[str, Any], content: dict[str, Any]) -> int:
+        self._skip_old_edits()
+        message_id = self.api.next_message_id()
+        await self.api.push_update(
+            "message",
+            {
+                "message_id": message_id,
+                "from": self.profile,
+                "chat": chat,
+                "date": int(time.time()),
+                **content,
+            },
+        )
+        return message_id
+
+
+class FakeGroup:
+    """A group chat the bot is in, for checking that the bot stays out of groups."""
+
+    def __init__(self, api: FakeBotAPI, chat_id: int, title: str) -> None:
+        self.api = api
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        self.chat: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
+
+    async def send(self, user: FakeUser, text: str) -> int:
+        """`user` writes `text` in the group."""
+        return await user._send_message(self.chat, {"text": text, **_command_entities(text)})
+
+
+def _command_entities(text: str) -> dict[str, Any]:
+    if not text.startswith("/"):
+        return {}
+    command = text.split(maxsplit=1)[0]
+    return {"entities": [{"type": "bot_command", "offset": 0, "length": len(command)}]}
