@@ -1,0 +1,142 @@
+"""Shared fixtures: a fake Bot API, a controllable clock, and the real bot running on both."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
+from telegram import Update
+
+from bot.app import BotApplication, build_application
+from bot.config import Settings, load_settings
+from bot.content import load_content
+from bot.db.engine import create_engine
+from tests.fakebotapi import FakeBotAPI
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
+
+
+class FakeClock:
+    """A clock that only moves when a test says so."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token=TOKEN) as api:
+        yield api
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}"
+
+
+@pytest.fixture
+def settings(fake: FakeBotAPI, database_url: str) -> Settings:
+    # _env_file=None: a developer's own .env must not leak into the tests.
+    return load_settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        telegram_base_url=fake.base_url,
+        database_url=database_url,
+    )
+
+
+BotRunner = Callable[[], AbstractAsyncContextManager[BotApplication]]
+
+
+@pytest.fixture
+def running_bots() -> list[BotApplication]:
+    """The bots a test has running right now."""
+    return []
+
+
+@pytest.fixture
+def run_bot(settings: Settings, clock: FakeClock, running_bots: list[BotApplication]) -> BotRunner:
+    """Start the real Application as `run_polling` would, and stop it cleanly.
+
+    Returned as a factory so a test can stop the bot and start a new one on
+    the same database (a restart).
+    """
+
+    @asynccontextmanager
+    async def running() -> AsyncIterator[BotApplication]:
+        application = build_application(settings, load_content(), clock)
+        await application.initialize()
+        assert application.post_init is not None
+        await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        running_bots.append(application)
+        try:
+            yield application
+        finally:
+            running_bots.remove(application)
+            await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+            assert application.post_shutdown is not None
+            await application.post_shutdown(application)
+
+    return running
+
+
+@pytest.fixture
+async def bot(run_bot: BotRunner) -> AsyncIterator[BotApplication]:
+    async with run_bot() as application:
+        yield application
+
+
+class Database:
+    """The bot's database as a test sees it: read once the bot has finished its updates.
+
+    A reply reaches the user before the update's transaction commits, so a
+    test that looks inside straight after a reply first waits until the bot
+    has fetched every update and processed all it fetched.
+    """
+
+    def __init__(self, url: str, fake: FakeBotAPI, running: list[BotApplication]) -> None:
+        self.engine = create_engine(url)
+        self._fake = fake
+        self._running = running
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        if self._running:
+            await self._fake.wait_until_fetched()
+            for application in self._running:
+                await asyncio.wait_for(application.update_queue.join(), timeout=5)
+        async with self.engine.connect() as connection:
+            yield connection
+
+
+@pytest.fixture
+async def db(
+    database_url: str, fake: FakeBotAPI, running_bots: list[BotApplication]
+) -> AsyncIterator[Database]:
+    """A second engine on the bot's database, for tests that look inside it."""
+    database = Database(database_url, fake, running_bots)
+    yield database
+    await database.engine.dispose()

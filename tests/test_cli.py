@@ -1,0 +1,61 @@
+"""`python -m bot` as an operator runs it: a real process, polling the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.conftest import TOKEN
+from tests.fakebotapi import FakeBotAPI
+
+
+async def start_bot_process(
+    fake: FakeBotAPI, cwd: Path, **extra: str
+) -> asyncio.subprocess.Process:
+    env = {
+        "PATH": os.environ["PATH"],
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "LOG_LEVEL": "DEBUG",  # the most talkative level must still not leak the token
+        **extra,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def test_the_bot_runs_from_any_folder_answers_and_stops_cleanly_on_sigterm(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    process = await start_bot_process(fake, cwd=tmp_path)
+    try:
+        await fake.wait_for_call("setMyCommands", timeout=30)
+        ada = fake.user(user_id=2001, first_name="Ada")
+        await ada.send("/start")
+        assert (await ada.receive(timeout=10)).plain_text.startswith("Hi Ada!")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    logs = (stdout + stderr).decode()
+    assert process.returncode == 0, logs
+    assert (tmp_path / "data" / "bot.db").exists()  # the default SQLite file, folder created
+    assert TOKEN not in logs
+    assert TOKEN.split(":")[1] not in logs
+    assert "Traceback" not in logs
+
+
+async def test_a_token_telegram_rejects_stops_the_bot_with_one_line(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    wrong = "654321:WRONG-token-abcdefghijklmnopq"
+    process = await start_bot_process(fake, cwd=tmp_path, BOT_TOKEN=wrong)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines()[-1] == (
+        "error: BOT_TOKEN was rejected by Telegram: check it with @BotFather"
+    )
+    assert wrong.split(":")[1] not in stderr.decode()

@@ -1,0 +1,108 @@
+"""The database layer: migrations, SQLite settings, UTC instants, the user upsert."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrations import upgrade
+from bot.db.models import EVERY_DAY, Base, Preferences, User
+from bot.db.repo import Repo, UserProfile
+
+NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'db' / 'bot.db'}")
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+async def test_migrations_create_every_model_table_and_match_the_models(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+        version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+    assert set(Base.metadata.tables) <= tables
+    assert version is not None
+    # autogenerate finds nothing to do: the migrations and the models agree
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    async with engine.connect() as connection:
+        diff = await connection.run_sync(
+            lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
+        )
+    assert diff == []
+
+
+async def test_upgrade_twice_is_harmless(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"
+        assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
+
+
+async def test_get_or_create_is_idempotent_and_refreshes_the_profile(engine: AsyncEngine) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        user, created = await Repo(session).users.get_or_create(UserProfile(7, "Ada"), NOW)
+        await session.commit()
+    assert created
+    later = NOW + timedelta(days=1)
+    async with sessions() as session:
+        user, created = await Repo(session).users.get_or_create(
+            UserProfile(7, "Ada <3", username="ada"), later
+        )
+        await session.commit()
+    assert not created
+    assert (user.first_name, user.username) == ("Ada <3", "ada")
+    assert (user.created_at, user.last_seen_at) == (NOW, later)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 1
+        preferences = await Repo(session).users.preferences(7)
+        assert preferences is not None
+        assert (preferences.timezone, preferences.weekdays) == ("UTC", EVERY_DAY)
+        assert preferences.reminders_enabled is False
+
+
+async def test_instants_come_back_as_aware_utc(engine: AsyncEngine) -> None:
+    sessions = create_session_factory(engine)
+    berlin_summer = datetime(2026, 7, 1, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+    async with sessions() as session:
+        await Repo(session).users.get_or_create(UserProfile(8, "Bo"), berlin_summer)
+        await session.commit()
+    async with sessions() as session:
+        user = await Repo(session).users.get(8)
+        assert user is not None
+        assert user.created_at == datetime(2026, 7, 1, 7, 0, tzinfo=UTC)
+        assert user.created_at.tzinfo is UTC
+
+
+async def test_deleting_a_user_cascades_to_their_preferences(engine: AsyncEngine) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        await Repo(session).users.get_or_create(UserProfile(9, "Cy"), NOW)
+        await session.commit()
+        await session.execute(text("DELETE FROM users WHERE id = 9"))
+        await session.commit()
+        assert await session.scalar(select(func.count()).select_from(Preferences)) == 0
+
+
+async def test_a_naive_datetime_is_refused(engine: AsyncEngine) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        with pytest.raises(Exception, match="naive datetime"):
+            await Repo(session).users.get_or_create(UserProfile(10, "Di"), datetime(2026, 1, 1))
