@@ -116,9 +116,16 @@ async def test_unknown_and_blocked_chats_and_a_wrong_token(bot: Bot, fake: FakeB
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(42, "Hello?")
     ada = fake.user(user_id=1, first_name="Ada")
-    ada.block()
+    await ada.block()
     with pytest.raises(Forbidden, match=r"(?i)blocked by the user"):
         await bot.send_message(ada.id, "Hello?")
+    (update,) = await bot.get_updates()
+    assert update.my_chat_member is not None
+    assert update.my_chat_member.new_chat_member.status == "kicked"
+    bo = fake.user(user_id=2, first_name="Bo")
+    bo.deactivate()
+    with pytest.raises(Forbidden, match=r"(?i)user is deactivated"):
+        await bot.send_message(bo.id, "Hello?")
     with pytest.raises(InvalidToken):
         async with Bot("999:WRONG-token-abcdefghijklmnopqrs", base_url=fake.base_url):
             pass

@@ -77,12 +77,35 @@ class FakeUser:
             5.0, f"the bot never answered the tap on {button!r}",
         )  # fmt: skip
 
-    def block(self) -> None:
-        """Block the bot: sending to this chat now fails with 403."""
-        self.api.set_blocked(self.id, True)
+    async def block(self) -> None:
+        """Block the bot: sending here now fails with 403, and the bot is told."""
+        self.api.set_blocked(self.id, "Forbidden: bot was blocked by the user")
+        await self._member_status("member", "kicked")
 
-    def unblock(self) -> None:
-        self.api.set_blocked(self.id, False)
+    async def unblock(self) -> None:
+        self.api.set_blocked(self.id, None)
+        await self._member_status("kicked", "member")
+
+    def deactivate(self) -> None:
+        """Delete the account: sending here fails with 403 (no update arrives)."""
+        self.api.set_blocked(self.id, "Forbidden: user is deactivated")
+
+    async def _member_status(self, old: str, new: str) -> None:
+        bot = {"user": self.api.bot_user}
+        await self.api.push_update(
+            "my_chat_member",
+            {
+                "chat": self.chat,
+                "from": self.profile,
+                "date": int(time.time()),
+                "old_chat_member": {**bot, "status": old},
+                "new_chat_member": {
+                    **bot,
+                    "status": new,
+                    **({"until_date": 0} if new == "kicked" else {}),
+                },
+            },
+        )
 
     # ---- reading -----------------------------------------------------------------------------
 

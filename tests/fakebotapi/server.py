@@ -96,7 +96,7 @@ class FakeBotAPI:
         self.callback_answers: list[CallbackAnswer] = []
         self._current: dict[tuple[int, int], SentMessage] = {}
         self._chats: dict[int, dict[str, Any]] = {}
-        self._blocked: set[int] = set()
+        self._blocked: dict[int, str] = {}  # chat id -> why sending there fails
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -224,8 +224,13 @@ class FakeBotAPI:
         self._queries[query_id] = _Query()
         return query_id
 
-    def set_blocked(self, chat_id: int, blocked: bool) -> None:
-        (self._blocked.add if blocked else self._blocked.discard)(chat_id)
+    bot_user = BOT_USER
+
+    def set_blocked(self, chat_id: int, reason: str | None) -> None:
+        if reason is None:
+            self._blocked.pop(chat_id, None)
+        else:
+            self._blocked[chat_id] = reason
 
     async def push_update(self, kind: str, payload: dict[str, Any]) -> None:
         """Queue an update for the bot's next getUpdates."""
@@ -504,7 +509,7 @@ class FakeBotAPI:
         if not isinstance(chat_id, int) or chat_id not in self._chats:
             raise ApiError(400, "Bad Request: chat not found")
         if chat_id in self._blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
+            raise ApiError(403, self._blocked[chat_id])
         return chat_id
 
     def _editable(self, parameters: dict[str, Any]) -> SentMessage:
