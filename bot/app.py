@@ -22,15 +22,27 @@ from telegram.ext import (
     filters,
 )
 
+from bot import due_work
 from bot.clock import Clock, SystemClock
+from bot.coaching.countdown import Countdowns
+from bot.coaching.view import PREFIX as SESSION_BUTTONS
 from bot.config import Settings
 from bot.content import Content, ContentError
 from bot.context import SERVICES_KEY, BotContext
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
-from bot.handlers import errors, help, menus, onboarding, preferences, privacy, replies
+from bot.handlers import (
+    errors,
+    help,
+    menus,
+    onboarding,
+    preferences,
+    privacy,
+    replies,
+    session,
+)
 from bot.handlers.accounts import on_new_message
-from bot.services import Services
+from bot.services import Services, Timing
 from bot.update_processor import DatabaseUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -42,6 +54,7 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 COMMANDS: list[tuple[str, Handler]] = [
     ("start", onboarding.start),
     ("help", help.show_help),
+    ("today", session.today_command),
     ("settings", preferences.settings_command),
     ("time", preferences.time_command),
     ("timezone", preferences.timezone_command),
@@ -60,6 +73,7 @@ BUTTONS: list[tuple[str, Handler]] = [
     ("days:", preferences.on_days_button),
     ("set:", preferences.on_settings_button),
     ("del:", privacy.on_delete_button),
+    (SESSION_BUTTONS, session.on_button),
 ]
 
 
@@ -75,29 +89,42 @@ def check_command_texts(content: Content) -> None:
 
 
 def build_application(
-    settings: Settings, content: Content, clock: Clock | None = None
+    settings: Settings,
+    content: Content,
+    clock: Clock | None = None,
+    timing: Timing | None = None,
 ) -> BotApplication:
     """A ready-to-run Application; nothing touches the network until it starts."""
     check_command_texts(content)
+    clock = clock or SystemClock()
+    timing = timing or Timing()
     engine = create_engine(settings.database_url)
-    services = Services(
-        settings=settings,
-        content=content,
-        clock=clock or SystemClock(),
-        engine=engine,
-        session_factory=create_session_factory(engine),
-    )
+    session_factory = create_session_factory(engine)
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(DatabaseUpdateProcessor(services.session_factory))
+        .concurrent_updates(DatabaseUpdateProcessor(session_factory))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = services
+    assert application.job_queue is not None  # the job-queue extra is a dependency
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        content=content,
+        clock=clock,
+        engine=engine,
+        session_factory=session_factory,
+        countdowns=Countdowns(
+            application.job_queue,
+            clock,
+            content.messages.session.hold_left,
+            timing.countdown_every,
+        ),
+        timing=timing,
+    )
     register_handlers(application)
     return application
 
@@ -131,12 +158,16 @@ def services_of(application: BotApplication) -> Services:
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Migrate the database, then publish the command menu."""
+    """Migrate the database, publish the command menu, start the due-work loop."""
     services = services_of(application)
     await upgrade(services.engine)
     descriptions = services.content.messages.commands
     await application.bot.set_my_commands(
         [BotCommand(command, descriptions[command]) for command, _ in COMMANDS]
+    )
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        due_work.run, interval=services.timing.due_work_every, first=0, name="due-work"
     )
     logger.info("started as @%s", application.bot.username)
 

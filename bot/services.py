@@ -7,8 +7,17 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.coaching.countdown import Countdowns
 from bot.config import Settings
 from bot.content import Content
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How often the background jobs wake up (tests make them quick)."""
+
+    due_work_every: float = 1.0  # seconds between looks for due timers
+    countdown_every: float = 5.0  # seconds between edits of a hold's countdown
 
 
 @dataclass(frozen=True)
@@ -18,3 +27,5 @@ class Services:
     clock: Clock
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
+    countdowns: Countdowns
+    timing: Timing

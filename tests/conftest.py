@@ -16,9 +16,12 @@ from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine
+from bot.services import Timing
 from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
+# Background jobs wake often, so a test sees a due timer within a few milliseconds.
+QUICK = Timing(due_work_every=0.05, countdown_every=0.05)
 
 
 class FakeClock:
@@ -40,8 +43,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=TOKEN) as api:
+async def fake(clock: FakeClock) -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token=TOKEN, clock=clock.now) as api:
         yield api
 
 
@@ -80,7 +83,7 @@ def run_bot(settings: Settings, clock: FakeClock, running_bots: list[BotApplicat
 
     @asynccontextmanager
     async def running() -> AsyncIterator[BotApplication]:
-        application = build_application(settings, load_content(), clock)
+        application = build_application(settings, load_content(), clock, QUICK)
         await application.initialize()
         assert application.post_init is not None
         await application.post_init(application)

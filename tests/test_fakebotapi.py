@@ -10,7 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, FakeClock
 from tests.fakebotapi import FakeBotAPI
 from tests.fakebotapi.html import HtmlError, parse_html
 
@@ -156,3 +156,20 @@ async def test_updates_wait_in_a_long_poll_and_stay_until_confirmed(
     again = await bot.get_updates()
     assert [u.update_id for u in again] == [update.update_id]  # not yet confirmed
     assert await bot.get_updates(offset=update.update_id + 1) == ()
+
+
+async def test_a_chat_gets_a_short_burst_then_one_message_a_second(
+    bot: Bot, fake: FakeBotAPI, clock: FakeClock
+) -> None:
+    ada = fake.user(user_id=1, first_name="Ada")
+    for n in range(4):
+        await bot.send_message(ada.id, f"burst {n}")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(ada.id, "one too many")
+    assert [call.parameters["text"] for call in fake.flood_refusals] == ["one too many"]
+    fake.flood_refusals.clear()  # seen: the fixture would fail the test for it
+    clock.advance(seconds=1)
+    await bot.send_message(ada.id, "a second later")
+    await ada.send("hi")  # a person's pause refills the burst
+    for n in range(4):
+        await bot.send_message(ada.id, f"again {n}")

@@ -206,6 +206,66 @@ class ErrorTexts(Strict):
     generic: Annotated[str, T()]
 
 
+class SessionTexts(Strict):
+    not_set_up: Annotated[str, T()]
+    not_cleared: Annotated[str, T()]
+    check_in: Annotated[str, T()]
+    plan: Annotated[str, T("minutes")]
+    plan_line: Annotated[str, T("number", "name", "dose")]
+    plan_gentler: Annotated[str, T()]
+    left_out: Annotated[str, T("name", "day")]
+    nothing_planned: Annotated[str, T()]
+    dose_reps: Annotated[str, T("reps")]
+    dose_sets: Annotated[str, T("sets", "reps")]
+    dose_hold: Annotated[str, T("seconds")]
+    dose_holds: Annotated[str, T("seconds", "repeats")]
+    per_side: Annotated[str, T("dose", "limb")]
+    limb_side: Annotated[str, L()]
+    limb_leg: Annotated[str, L()]
+    side_left: Annotated[str, L()]
+    side_right: Annotated[str, L()]
+    where: Annotated[str, T("side", "limb")]
+    intro: Annotated[str, T("number", "total", "name", "purpose", "steps", "dose", "safety")]
+    step_line: Annotated[str, T("number", "text")]
+    hold: Annotated[str, T("name", "where", "seconds")]
+    hold_left: Annotated[str, T("seconds")]
+    hold_done: Annotated[str, T("name", "where")]
+    switch: Annotated[str, T("side", "limb", "seconds")]
+    reps: Annotated[str, T("name", "set", "sets", "reps", "where")]
+    rest: Annotated[str, T("seconds", "set", "sets", "name")]
+    pain_question: Annotated[str, T()]
+    mild_pain: Annotated[str, T()]
+    skipped_for_pain: Annotated[str, T("name")]
+    severe_stop: Annotated[str, T()]
+    check_out: Annotated[str, T()]
+    finished: Annotated[str, T("done", "skipped", "before", "after", "minutes", "streak")]
+    streak_days: Annotated[str, T("days")]
+    streak_one: Annotated[str, T()]
+    no_rating: Annotated[str, T()]
+    none: Annotated[str, T()]
+    next_reminder: Annotated[str, T("date", "time")]
+    no_reminder: Annotated[str, T()]
+    stopped: Annotated[str, T()]
+    nudge: Annotated[str, T()]
+    idle_paused: Annotated[str, T()]
+    hint_rating: Annotated[str, T()]
+    hint_intro: Annotated[str, T()]
+    hint_working: Annotated[str, T()]
+    hint_choice: Annotated[str, T()]
+    hint_paused: Annotated[str, T()]
+    resume_offer: Annotated[str, T("name")]
+    in_progress: Annotated[str, T()]
+    stale: Annotated[str, L()]  # a pop-up answer: plain text
+    start_button: Annotated[str, L()]
+    done_button: Annotated[str, L()]
+    pain_button: Annotated[str, L()]
+    skip_button: Annotated[str, L()]
+    stop_button: Annotated[str, L()]
+    go_on_button: Annotated[str, L()]
+    resume_button: Annotated[str, L()]
+    restart_button: Annotated[str, L()]
+
+
 class Messages(Strict):
     """content/messages.yaml: every text a user reads, grouped by feature."""
 
@@ -220,6 +280,7 @@ class Messages(Strict):
     help: HelpTexts
     fallback: FallbackTexts
     errors: ErrorTexts
+    session: SessionTexts
 
     @model_validator(mode="after")
     def _command_names(self) -> Self:

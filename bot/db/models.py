@@ -6,9 +6,21 @@ control them; every instant is stored in UTC.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, SmallInteger, String, Time
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Time,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import UTCDateTime
@@ -86,3 +98,44 @@ class PainRating(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "baseline", ...
     exercise_id: Mapped[str | None] = mapped_column(String(24))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True
+    )
+
+
+class GuidedSession(Base):
+    """One guided routine. Its whole state machine is stored after every event."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_user_date", "user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)  # the user's day it belongs to
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phase: Mapped[str] = mapped_column(String(16))  # a copy of state["phase"], for queries
+    # None while open; then "finished", "stopped", "severe_pain" or "incomplete".
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)  # bot/domain/session_codec.py
+    # The message whose session buttons are live (a countdown edits it too).
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SessionTimer(Base):
+    """The one pending timed event of a session: a hold's end, a rest's end, a nudge.
+
+    Fired by the due-work loop (bot/due_work.py), which claims and deletes the
+    row in the transaction that moves the session on, so it fires once.
+    """
+
+    __tablename__ = "session_timers"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)  # the state version it was armed for
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -7,14 +7,17 @@ write SQL themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Base, PainRating, Preferences, User
+from bot.db.models import Base, GuidedSession, PainRating, Preferences, SessionTimer, User
+from bot.domain import session_codec
+from bot.domain.routine import History
+from bot.domain.session import MODERATE_PAIN, SessionState
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,166 @@ class PainRepo:
         self.session = session
 
     async def record(
-        self, user_id: int, rating: int, kind: str, now: datetime, exercise_id: str | None = None
+        self,
+        user_id: int,
+        rating: int,
+        kind: str,
+        now: datetime,
+        exercise_id: str | None = None,
+        session_id: int | None = None,
     ) -> PainRating:
+        """Store a rating: kind "baseline", "before", "during" (with the exercise) or "after"."""
         rating_row = PainRating(
-            user_id=user_id, rating=rating, kind=kind, exercise_id=exercise_id, recorded_at=now
+            user_id=user_id,
+            rating=rating,
+            kind=kind,
+            exercise_id=exercise_id,
+            recorded_at=now,
+            session_id=session_id,
         )
         self.session.add(rating_row)
         return rating_row
+
+
+@dataclass(frozen=True)
+class DueTimer:
+    session_id: int
+    user_id: int
+    kind: str
+    version: int
+
+
+class SessionRepo:
+    """Guided sessions, their stored state machine, and their one pending timer."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, session_id: int) -> GuidedSession | None:
+        return await self.session.get(GuidedSession, session_id)
+
+    async def latest_open(self, user_id: int) -> GuidedSession | None:
+        """The user's newest session that has no outcome yet (running or paused)."""
+        return await self.session.scalar(
+            select(GuidedSession)
+            .where(GuidedSession.user_id == user_id, GuidedSession.outcome.is_(None))
+            .order_by(GuidedSession.started_at.desc(), GuidedSession.id.desc())
+            .limit(1)
+        )
+
+    async def start(
+        self, user_id: int, local_date: date, state: SessionState, now: datetime
+    ) -> GuidedSession:
+        row = GuidedSession(
+            user_id=user_id,
+            local_date=local_date,
+            started_at=now,
+            updated_at=now,
+            phase=state.phase.value,
+            state=session_codec.dump(state),
+        )
+        self.session.add(row)
+        await self.session.flush()  # for its id, which its buttons carry
+        return row
+
+    def state_of(self, row: GuidedSession) -> SessionState:
+        return session_codec.load(row.state)
+
+    async def save(
+        self, row: GuidedSession, state: SessionState, now: datetime, outcome: str | None = None
+    ) -> None:
+        """Store the state after an event, and arm (or clear) its timer, in this transaction."""
+        row.state = session_codec.dump(state)
+        row.phase = state.phase.value
+        row.updated_at = now
+        if outcome is not None:
+            row.outcome = outcome
+            row.finished_at = now
+        await self.session.execute(delete(SessionTimer).where(SessionTimer.session_id == row.id))
+        if state.timer is not None and state.due_at is not None and outcome is None:
+            await self.session.execute(
+                _insert(self.session, SessionTimer).values(
+                    session_id=row.id,
+                    user_id=row.user_id,
+                    kind=state.timer.value,
+                    version=state.version,
+                    due_at=state.due_at,
+                )
+            )
+
+    async def claim_due(self, now: datetime, limit: int) -> list[DueTimer]:
+        """Timers due by `now`, locked for this transaction (skipped by other replicas)."""
+        rows = await self.session.execute(
+            select(
+                SessionTimer.session_id,
+                SessionTimer.user_id,
+                SessionTimer.kind,
+                SessionTimer.version,
+            )
+            .where(SessionTimer.due_at <= now)
+            .order_by(SessionTimer.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [DueTimer(*row) for row in rows]
+
+    async def finished_days(self, user_id: int) -> list[date]:
+        rows = await self.session.scalars(
+            select(GuidedSession.local_date)
+            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == "finished")
+            .distinct()
+        )
+        return list(rows)
+
+    async def history(self, user_id: int, zone: tzinfo) -> History:
+        """What the routine planner needs: progress, the latest pain, what hurt when."""
+        latest_pain = await self.session.scalar(
+            select(PainRating.rating)
+            .where(PainRating.user_id == user_id, PainRating.kind != "during")
+            .order_by(PainRating.recorded_at.desc(), PainRating.id.desc())
+            .limit(1)
+        )
+        hurt_rows = await self.session.execute(
+            select(PainRating.exercise_id, func.max(PainRating.recorded_at))
+            .where(
+                PainRating.user_id == user_id,
+                PainRating.kind == "during",
+                PainRating.rating >= MODERATE_PAIN,
+                PainRating.exercise_id.is_not(None),
+            )
+            .group_by(PainRating.exercise_id)
+        )
+        hurt_on = {
+            str(exercise): _instant(when).astimezone(zone).date() for exercise, when in hurt_rows
+        }
+        finished = await self.session.scalars(
+            select(GuidedSession.id)
+            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == "finished")
+            .order_by(GuidedSession.started_at.desc())
+            .limit(100)
+        )
+        painful = set(
+            await self.session.scalars(
+                select(PainRating.session_id).where(
+                    PainRating.user_id == user_id,
+                    PainRating.kind == "during",
+                    PainRating.session_id.is_not(None),
+                )
+            )
+        )
+        pain_free = 0
+        for session_id in finished:
+            if session_id in painful:
+                break
+            pain_free += 1
+        return History(pain_free_sessions=pain_free, latest_pain=latest_pain, hurt_on=hurt_on)
+
+
+def _instant(value: Any) -> datetime:
+    """An aggregate (MAX) skips the column type: SQLite hands back text."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 class Repo:
@@ -118,3 +274,4 @@ class Repo:
         self.session = session
         self.users = UserRepo(session)
         self.pain = PainRepo(session)
+        self.sessions = SessionRepo(session)

@@ -60,6 +60,27 @@ CLEARED = frozenset(
 )
 CANCEL = frozenset({"cancel", "no", "keep", "keep my data", "nevermind", "never mind"})
 
+# Plain replies during a session work like its buttons.
+SESSION_WORDS: dict[str, frozenset[str]] = {
+    "done": frozenset(
+        {"done", "ok", "okay", "finished", "finish", "did it", "complete", "completed", "yes",
+         "\N{WHITE HEAVY CHECK MARK}", "\N{THUMBS UP SIGN}", "\N{HEAVY CHECK MARK}"}
+    ),
+    "pain": frozenset(
+        {"pain", "hurts", "it hurts", "ouch", "ow", "painful", "sore", "that hurts",
+         "\N{PERSEVERING FACE}", "\N{CONFOUNDED FACE}", "\N{FACE WITH HEAD-BANDAGE}"}
+    ),
+    "skip": frozenset(
+        {"skip", "next", "pass", "skip it",
+         "\N{BLACK RIGHT-POINTING DOUBLE TRIANGLE WITH VERTICAL BAR}"}
+    ),
+    "stop": frozenset({"stop", "quit", "end", "exit", "enough", "\N{BLACK SQUARE FOR STOP}"}),
+    "start": frozenset(
+        {"start", "go", "ready", "begin", "resume", "go on", "continue", "let's go",
+         "\N{BLACK RIGHT-POINTING TRIANGLE}"}
+    ),
+}  # fmt: skip
+
 _CURLY_APOSTROPHES = str.maketrans(
     {"\N{RIGHT SINGLE QUOTATION MARK}": "'", "\N{LEFT SINGLE QUOTATION MARK}": "'"}
 )
@@ -89,3 +110,9 @@ def parse_rating(text: str) -> int | None:
     if match is None or int(match[1]) > 10:
         return None
     return int(match[1])
+
+
+def session_word(text: str) -> str | None:
+    """ "done", "pain", "skip", "stop" or "start" for a typed session reply, else None."""
+    word = normalise(text).replace("\N{VARIATION SELECTOR-16}", "")
+    return next((key for key, words in SESSION_WORDS.items() if word in words), None)

@@ -144,8 +144,10 @@ class FakeUser:
         assert not edits, f"unexpected edits: {[m.plain_text for m in edits]}"
 
     def _skip_old_edits(self) -> None:
-        """Edits made before the user acts have been seen: receive_edit waits for new ones."""
+        """The user acts: edits made before have been seen (receive_edit waits for new
+        ones), and the chat's rate budget refills as a person's pause would refill it."""
         self._read_edits = len([m for m in self.api.edits if m.chat_id == self.id])
+        self.api.user_acted(self.id)
 
     async def _send_message(self, chat: dict[str, Any], content: dict[str, Any]) -> int:
         self._skip_old_edits()

@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -84,11 +85,46 @@ class _Query:
     answered: bool = False
 
 
-class FakeBotAPI:
-    """The fake server; use as `async with FakeBotAPI(token=...) as api`."""
+CHAT_BURST = 4  # sends and edits one chat may take at once
+CHAT_RATE = 1.0  # and then per second, as Telegram's Bot FAQ allows
+LIMITED_METHODS = {
+    "sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",
+}  # fmt: skip
 
-    def __init__(self, token: str) -> None:
+
+class _ChatBudget:
+    """A token bucket per chat. A user's own message refills it: tests act at machine
+    speed, and a person between two taps would have given the bucket time to refill."""
+
+    def __init__(self, now: float) -> None:
+        self.tokens = float(CHAT_BURST)
+        self.at = now
+
+    def take(self, now: float) -> float | None:
+        """None if allowed, else the seconds to wait."""
+        self.tokens = min(CHAT_BURST, self.tokens + (now - self.at) * CHAT_RATE)
+        self.at = now
+        if self.tokens < 1:
+            return (1 - self.tokens) / CHAT_RATE
+        self.tokens -= 1
+        return None
+
+    def refund(self) -> None:
+        self.tokens = min(CHAT_BURST, self.tokens + 1)
+
+
+class FakeBotAPI:
+    """The fake server; use as `async with FakeBotAPI(token=...) as api`.
+
+    `clock` measures the per-chat rate limit; pass the bot's clock so that
+    time a test skips counts as time passed.
+    """
+
+    def __init__(self, token: str, clock: Callable[[], datetime] | None = None) -> None:
         self.token = token
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._budgets: dict[int, _ChatBudget] = {}
+        self.flood_refusals: list[ApiCall] = []
         self.calls: list[ApiCall] = []
         self.messages: list[SentMessage] = []  # new messages from the bot, every chat
         self.edits: list[SentMessage] = []
@@ -136,6 +172,8 @@ class FakeBotAPI:
         unanswered = self.unanswered_queries()
         if exc is None and unanswered:
             raise AssertionError(f"callback queries never answered: {unanswered}")
+        if exc is None and self.flood_refusals:
+            raise AssertionError(f"the bot went over a chat's rate limit: {self.flood_refusals}")
 
     def unanswered_queries(self) -> list[str]:
         """Ids of button presses the bot fetched but never answered (a stuck spinner)."""
@@ -232,6 +270,16 @@ class FakeBotAPI:
         else:
             self._blocked[chat_id] = reason
 
+    def _seconds(self) -> float:
+        return self._clock().timestamp()
+
+    def _budget(self, chat_id: int) -> _ChatBudget:
+        return self._budgets.setdefault(chat_id, _ChatBudget(self._seconds()))
+
+    def user_acted(self, chat_id: int) -> None:
+        """A person wrote or tapped: the chat's burst allowance is back."""
+        self._budgets[chat_id] = _ChatBudget(self._seconds())
+
     async def push_update(self, kind: str, payload: dict[str, Any]) -> None:
         """Queue an update for the bot's next getUpdates."""
         self._updates.append({"update_id": next(self._update_ids), kind: payload})
@@ -290,9 +338,19 @@ class FakeBotAPI:
             if injected.times <= 0:
                 del self._errors[method.lower()]
             return _error(injected.error)
+        if method.lower() in LIMITED_METHODS and isinstance(parameters.get("chat_id"), int):
+            wait = self._budget(parameters["chat_id"]).take(self._seconds())
+            if wait is not None:
+                self.flood_refusals.append(self.calls[-1])
+                retry_after = max(1, round(wait))
+                return _error(
+                    ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+                )
         try:
             result = await handler(parameters, files)
         except ApiError as error:
+            if method.lower() in LIMITED_METHODS and isinstance(parameters.get("chat_id"), int):
+                self._budget(parameters["chat_id"]).refund()  # refused calls send nothing
             return _error(error)
         await self._notify()
         return web.json_response({"ok": True, "result": result})

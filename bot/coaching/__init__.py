@@ -1,0 +1,1 @@
+"""Coaching a session: turning the state machine's decisions into chat messages."""

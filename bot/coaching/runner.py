@@ -1,0 +1,224 @@
+"""Runs a stored session: apply an event, store the new state, send what it decided.
+
+Used by the session handlers (a reply or a button) and by the due-work loop
+(a timer). The state is committed before anything is sent, so a crash can at
+worst lose a message, never replay an event.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.coaching.countdown import Countdowns
+from bot.coaching.view import EditPrompt, Out, Send, SessionView, Summary
+from bot.content import Content
+from bot.content.templates import render
+from bot.db.models import GuidedSession, Preferences
+from bot.db.repo import Repo
+from bot.domain import routine, session
+from bot.domain.progress import streak
+from bot.domain.schedule import next_reminder
+from bot.domain.session import (
+    CheckedIn,
+    Event,
+    Finished,
+    Item,
+    Phase,
+    Rating,
+    SessionState,
+    SevereStop,
+    Transition,
+)
+from bot.domain.timezones import zone_info
+from bot.handlers.describe import clock_time, date_text
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Coach:
+    bot: Bot
+    repo: Repo
+    content: Content
+    now: datetime
+    countdowns: Countdowns
+
+    @property
+    def view(self) -> SessionView:
+        return SessionView(self.content)
+
+    async def begin(self, user_id: int, preferences: Preferences) -> GuidedSession:
+        """A new session for today: it starts with the pain check-in."""
+        today = self.now.astimezone(zone_info(preferences.timezone)).date()
+        state = SessionState()
+        row = await self.repo.sessions.start(user_id, today, state, self.now)
+        await self.repo.session.commit()
+        await self._deliver(row, state, [Send(self.content.messages.session.check_in)])
+        return row
+
+    async def close(self, row: GuidedSession, outcome: str) -> None:
+        """End a session without an event: replaced by a new one, or a day old."""
+        self.countdowns.stop(row.id)
+        await self.repo.sessions.save(row, self.repo.sessions.state_of(row), self.now, outcome)
+        await self._retire_prompt(row)
+
+    async def show_where(self, row: GuidedSession, text: str, *, resume: bool = False) -> None:
+        """Re-send the session's live buttons under `text` (after /today)."""
+        state = self.repo.sessions.state_of(row)
+        markup = (
+            self.view.resume_keyboard(row.id, state)
+            if resume
+            else self.view.keyboard(row.id, state)
+        )
+        await self._retire_prompt(row)
+        message = await self._send(row.user_id, text, markup)
+        row.prompt_message_id = message.message_id
+
+    async def advance(self, row: GuidedSession, event: Event) -> Transition:
+        """Apply `event` to the stored session, store the result, and send it."""
+        before = self.repo.sessions.state_of(row)
+        preferences = await self.repo.users.preferences(row.user_id)
+        assert preferences is not None
+        plan_text = None
+        if before.phase is Phase.CHECK_IN and isinstance(event, Rating):
+            made, plan_text = await self._plan(row, preferences, event.value)
+            event = CheckedIn(event.value, made, version=event.version)
+        transition = session.step(before, event, self.now)
+        after = transition.state
+        if after.version == before.version:  # a hint or a stale event: nothing stored
+            texts = [out.text for out in self.view.effects(before, after, transition.effects)]
+            for text in texts:
+                await self._send(row.user_id, text, None)
+            return transition
+        await self._record_pain(row, before, event)
+        outcome = _outcome(after, transition)
+        await self.repo.sessions.save(row, after, self.now, outcome)
+        await self.repo.session.commit()
+        summary = None
+        if any(isinstance(effect, Finished) for effect in transition.effects):
+            summary = await self._summary(row, preferences)
+        outs = self.view.effects(before, after, transition.effects, summary)
+        if plan_text is not None:
+            outs.insert(0, Send(plan_text))
+        self.countdowns.stop(row.id)
+        await self._deliver(row, after, outs)
+        return transition
+
+    async def _plan(
+        self, row: GuidedSession, preferences: Preferences, rating: int
+    ) -> tuple[tuple[Item, ...], str]:
+        zone = zone_info(preferences.timezone)
+        history = await self.repo.sessions.history(row.user_id, zone)
+        history = replace(history, latest_pain=rating)
+        today = self.now.astimezone(zone).date()
+        made = routine.plan(self.content.catalogue.exercises, history, today)
+        items = tuple(Item(p.exercise.id, p.dose) for p in made.exercises)
+        names = self.content.messages.calendar.day_names
+        days: dict[date, str] = {
+            left.hurt_on: names[left.hurt_on.weekday()] for left in made.left_out
+        }
+        return items, self.view.plan(made, days)
+
+    async def _record_pain(self, row: GuidedSession, before: SessionState, event: Event) -> None:
+        rating = event.rating if isinstance(event, CheckedIn) else None
+        if isinstance(event, Rating):
+            rating = event.value
+        if rating is None:
+            return
+        kind = {Phase.CHECK_IN: "before", Phase.PAIN_RATING: "during", Phase.CHECK_OUT: "after"}
+        exercise = before.exercise_id if before.phase is Phase.PAIN_RATING else None
+        await self.repo.pain.record(
+            row.user_id, rating, kind[before.phase], self.now, exercise, session_id=row.id
+        )
+
+    async def _summary(self, row: GuidedSession, preferences: Preferences) -> Summary:
+        days = await self.repo.sessions.finished_days(row.user_id)
+        zone = zone_info(preferences.timezone)
+        upcoming = None
+        if preferences.reminders_enabled and preferences.reminder_time is not None:
+            upcoming = next_reminder(
+                self.now, preferences.reminder_time, zone, preferences.weekdays,
+                preferences.paused_at, preferences.paused_until,
+            )  # fmt: skip
+        reminder_text = None
+        if upcoming is not None:
+            reminder_text = render(
+                self.content.messages.session.next_reminder,
+                date=date_text(self.content, upcoming, preferences.timezone),
+                time=clock_time(upcoming.astimezone(zone).time()),
+            )
+        minutes = max(1, round((self.now - row.started_at).total_seconds() / 60))
+        return Summary(minutes, streak(days, row.local_date), reminder_text)
+
+    async def _deliver(self, row: GuidedSession, state: SessionState, outs: list[Out]) -> None:
+        """Send a transition's messages; the last carries the state's buttons."""
+        markup = self.view.keyboard(row.id, state)
+        prompt_done = False
+        for index, out in enumerate(outs):
+            if isinstance(out, EditPrompt):
+                if row.prompt_message_id is not None:
+                    await self._edit(row, out.text)
+                    row.prompt_message_id = None
+                prompt_done = True
+                continue
+            buttons = markup if index == len(outs) - 1 else None
+            if buttons is not None and not prompt_done:
+                await self._retire_prompt(row)
+                prompt_done = True
+            text = out.text
+            if out.countdown_until is not None:
+                text = self.countdowns.text(out.text, _seconds(out.countdown_until, self.now))
+            message = await self._send(row.user_id, text, buttons)
+            if buttons is not None:
+                row.prompt_message_id = message.message_id
+            if out.countdown_until is not None:
+                self.countdowns.start(
+                    row.id, row.user_id, message.message_id, out.text, out.countdown_until,
+                    buttons, _seconds(out.countdown_until, self.now),
+                )  # fmt: skip
+        if markup is None and not prompt_done:
+            await self._retire_prompt(row)
+
+    async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+        return await self.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
+    async def _edit(self, row: GuidedSession, text: str) -> None:
+        assert row.prompt_message_id is not None
+        try:
+            await self.bot.edit_message_text(
+                text, row.user_id, row.prompt_message_id, parse_mode=ParseMode.HTML
+            )
+        except BadRequest as error:  # deleted by the user, or already showing this
+            logger.debug("could not edit session message: %s", error)
+
+    async def _retire_prompt(self, row: GuidedSession) -> None:
+        """Take the buttons off the previous step's message: they no longer apply."""
+        if row.prompt_message_id is None:
+            return
+        message_id, row.prompt_message_id = row.prompt_message_id, None
+        try:
+            await self.bot.edit_message_reply_markup(row.user_id, message_id, reply_markup=None)
+        except BadRequest as error:
+            logger.debug("could not retire session buttons: %s", error)
+
+
+def _outcome(state: SessionState, transition: Transition) -> str | None:
+    if state.phase is Phase.FINISHED:
+        return "finished"
+    if state.phase is Phase.ABANDONED:
+        if any(isinstance(effect, SevereStop) for effect in transition.effects):
+            return "severe_pain"
+        return "stopped"
+    return None
+
+
+def _seconds(until: datetime, now: datetime) -> int:
+    return max(0, round((until - now).total_seconds()))

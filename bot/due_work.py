@@ -1,0 +1,54 @@
+"""The due-work loop: one periodic job that fires whatever is due.
+
+Each due timer is claimed and its session moved on in one transaction (on
+PostgreSQL with SKIP LOCKED, so replicas never take the same row), so a
+follow-up is sent once even across restarts. The cost of a run is the work
+that is due, not the number of users. After downtime, overdue timers fire at
+once: a hold that ended meanwhile simply moves on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete
+
+from bot.coaching.runner import Coach
+from bot.context import BotContext
+from bot.db.models import SessionTimer
+from bot.db.repo import Repo
+from bot.domain.session import Timer, TimerFired
+
+logger = logging.getLogger(__name__)
+
+MAX_PER_RUN = 50  # the rest waits for the next run, so replies are never starved
+
+
+async def run(context: BotContext) -> None:
+    """Fire every session timer that is due (a JobQueue callback)."""
+    services = context.services
+    for _ in range(MAX_PER_RUN):
+        now = services.clock.now()
+        async with services.session_factory() as db:
+            repo = Repo(db)
+            due = await repo.sessions.claim_due(now, limit=1)
+            if not due:
+                return
+            timer = due[0]
+            try:
+                row = await repo.sessions.get(timer.session_id)
+                assert row is not None  # the timer row cascades with its session
+                coach = Coach(context.bot, repo, services.content, now, services.countdowns)
+                await coach.advance(row, TimerFired(Timer(timer.kind), version=timer.version))
+                await db.commit()
+            except Exception:
+                # Never retry a timer that fails: drop it, log it, and keep the loop alive.
+                logger.exception("timer %s of session %s failed", timer.kind, timer.session_id)
+                await db.rollback()
+                await db.execute(
+                    delete(SessionTimer).where(
+                        SessionTimer.session_id == timer.session_id,
+                        SessionTimer.version == timer.version,
+                    )
+                )
+                await db.commit()

@@ -1,0 +1,129 @@
+"""/today and the guided session's buttons and typed replies.
+
+Thin: find the user's session, turn the button or the words into an event,
+and let the coach (bot/coaching/runner.py) apply and render it.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.coaching.runner import Coach
+from bot.coaching.view import parse_callback
+from bot.content.templates import render
+from bot.context import BotContext
+from bot.db.models import GuidedSession, Preferences
+from bot.domain.onboarding import Step
+from bot.domain.session import Done, Event, Pain, Phase, Rating, Skip, Stale, Start, Stop
+from bot.domain.timezones import zone_info
+from bot.domain.words import parse_rating, session_word
+from bot.handlers.accounts import require_account
+from bot.handlers.menus import send
+
+EVENTS: dict[str, type[Event]] = {
+    "start": Start, "done": Done, "pain": Pain, "skip": Skip, "stop": Stop,
+}  # fmt: skip
+
+
+def coach(context: BotContext) -> Coach:
+    services = context.services
+    return Coach(context.bot, context.repo, context.content, context.now(), services.countdowns)
+
+
+async def todays_open_session(
+    context: BotContext, preferences: Preferences
+) -> GuidedSession | None:
+    """The user's open session if it is from today; an older one is closed as incomplete."""
+    row = await context.repo.sessions.latest_open(preferences.user_id)
+    if row is None:
+        return None
+    today = context.now().astimezone(zone_info(preferences.timezone)).date()
+    if row.local_date != today:
+        await coach(context).close(row, "incomplete")
+        return None
+    return row
+
+
+async def today_command(update: Update, context: BotContext) -> None:
+    """/today: start today's routine, or offer to resume the one already begun."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    preferences = account.preferences
+    texts = context.content.messages.session
+    if preferences.onboarding_step == Step.CLEARANCE:
+        await send(update, texts.not_cleared)
+        return
+    if preferences.onboarding_step is not None:
+        await send(update, texts.not_set_up)
+        return
+    row = await todays_open_session(context, preferences)
+    if row is None:
+        await coach(context).begin(preferences.user_id, preferences)
+        return
+    state = context.repo.sessions.state_of(row)
+    if state.phase is Phase.PAUSED:
+        exercise = coach(context).view.exercise(state, state.item)
+        text = render(texts.resume_offer, name=exercise.name)
+        await coach(context).show_where(row, text, resume=True)
+    else:
+        await coach(context).show_where(row, texts.in_progress)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """A session button: acted on only if it is the owner's, for the state it was made for."""
+    query = update.callback_query
+    assert query is not None
+    assert update.effective_user is not None
+    stale = context.content.messages.session.stale
+    parsed = parse_callback(query.data or "")
+    row = await context.repo.sessions.get(parsed[0]) if parsed else None
+    if parsed is None or row is None or row.user_id != update.effective_user.id or row.outcome:
+        await query.answer(stale)
+        return
+    _, version, action = parsed
+    if action == "new":
+        if version != context.repo.sessions.state_of(row).version:
+            await query.answer(stale)
+            return
+        await query.answer()
+        preferences = await context.repo.users.preferences(row.user_id)
+        assert preferences is not None
+        await coach(context).close(row, "stopped")
+        await coach(context).begin(row.user_id, preferences)
+        return
+    event = _button_event(action, version)
+    if event is None:
+        await query.answer(stale)
+        return
+    transition = await coach(context).advance(row, event)
+    await query.answer(stale if any(isinstance(e, Stale) for e in transition.effects) else None)
+
+
+async def on_typed(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> bool:
+    """A typed reply during today's session; False if there is none to answer."""
+    row = await todays_open_session(context, preferences)
+    if row is None:
+        return False
+    word = session_word(text)
+    rating = parse_rating(text)
+    if word is not None:
+        event: Event = EVENTS[word]()
+    elif rating is not None:
+        event = Rating(rating)
+    else:
+        phase = context.repo.sessions.state_of(row).phase
+        await send(update, coach(context).view.hint(phase))
+        return True
+    await coach(context).advance(row, event)
+    return True
+
+
+def _button_event(action: str, version: int) -> Event | None:
+    if action in EVENTS:
+        return EVENTS[action](version=version)
+    if action.startswith("r") and action[1:].isdigit() and int(action[1:]) <= 10:
+        return Rating(int(action[1:]), version=version)
+    return None
