@@ -32,3 +32,5 @@ def configure_logging(level: str, secrets: list[str] | None = None) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiosqlite logs every statement twice at DEBUG: noise that drowns the bot's own logs.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from tests.conftest import FakeClock
 from tests.fakebotapi import FakeUser, SentMessage
 
 
@@ -17,3 +20,56 @@ async def onboard_by_buttons(
     await user.receive()  # the time zone question
     await user.send(zone)
     return await user.receive()
+
+
+async def start_today(user: FakeUser, rating: str = "2") -> tuple[SentMessage, SentMessage]:
+    """/today, tap the pain rating: the routine overview and the first exercise card."""
+    await user.send("/today")
+    await user.press(await user.receive(), rating)
+    return await user.receive(), await user.receive()
+
+
+HOLD_SECONDS = re.compile(r"hold(?: \((?:left|right) \w+\))? for (\d+) s")
+
+
+async def coach_through(
+    user: FakeUser, clock: FakeClock, first: SentMessage, *, typed: bool = False,
+    after_rating: str = "1",
+) -> list[SentMessage]:  # fmt: skip
+    """Do every step the bot asks for, by buttons (letting timers run out) or by typing
+    (moving on before them); every message and edit seen, until the summary."""
+    seen = [first]
+    message = first
+    for _ in range(200):
+        text = message.plain_text
+        if "Session complete" in text:
+            return seen
+        if "How is your back now" in text:
+            await (user.send(after_rating) if typed else user.press(message, after_rating))
+        elif "Tap Start" in text:
+            await (user.send("start") if typed else user.press(message, "▶️ Start"))
+        elif "s left" in text:  # a hold: it ends by itself unless the user is done first
+            if typed:
+                await user.send("done")
+            else:
+                seconds = HOLD_SECONDS.search(text)
+                assert seconds is not None, text
+                clock.advance(seconds=int(seconds[1]))
+            seen.append(await user.receive_edit(of=message))  # "hold done" ends the countdown
+        elif "Switch to your" in text:
+            if typed:
+                await user.send("ready")
+            else:
+                clock.advance(seconds=5)
+        elif "Rest for" in text:
+            if typed:
+                await user.send("go")
+            else:
+                clock.advance(seconds=30)
+        elif "Tap Done" in text:
+            await (user.send("done") if typed else user.press(message, "✅ Done"))
+        else:
+            raise AssertionError(f"the coach stopped at: {text}")
+        message = await user.receive()
+        seen.append(message)
+    raise AssertionError("the routine never ended")

@@ -59,3 +59,28 @@ async def test_a_token_telegram_rejects_stops_the_bot_with_one_line(
         "error: BOT_TOKEN was rejected by Telegram: check it with @BotFather"
     )
     assert wrong.split(":")[1] not in stderr.decode()
+
+
+async def test_a_session_survives_sigkill(fake: FakeBotAPI, tmp_path: Path) -> None:
+    ada = fake.user(user_id=2002, first_name="Ada")
+    process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
+    try:
+        await fake.wait_for_call("setMyCommands", timeout=30)
+        for typed in ("/start", "ok", "no", "2", "7:30", "Berlin", "/today", "2"):
+            await ada.send(typed)
+            await ada.receive(timeout=10)
+        await ada.receive(timeout=10)  # the first exercise, after the overview
+        await ada.send("start")
+        reps = await ada.receive(timeout=10)
+        assert "Cat-Cow Stretch: set 1 of 1, 10 reps" in reps.plain_text
+    finally:
+        process.kill()  # SIGKILL: no shutdown, no last commit
+        await process.communicate()
+    process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
+    try:
+        await ada.send("done")
+        assert (await ada.receive(timeout=30)).plain_text.startswith("2/7 · Child’s Pose")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0

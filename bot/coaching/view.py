@@ -50,7 +50,7 @@ class Send:
     """A new message. The last one of a batch carries the state's buttons."""
 
     text: str
-    countdown_until: datetime | None = None  # a hold: its message counts down
+    countdown_until: datetime | None = None  # a hold: a countdown line runs under the text
 
 
 @dataclass(frozen=True)
@@ -214,15 +214,11 @@ class SessionView:
             safety=exercise.safety,
         )
 
-    def hold(self, state: SessionState, index: int, block: Block, seconds_left: int) -> str:
+    def hold(self, state: SessionState, index: int, block: Block) -> str:
+        """The hold's text; the countdown line under it is added as it runs."""
         exercise = self.exercise(state, index)
-        head = render(
-            self.texts.hold,
-            name=exercise.name,
-            where=self.where(exercise, block),
-            seconds=block.amount,
-        )
-        return f"{head}\n{render(self.texts.hold_left, seconds=seconds_left)}"
+        where = self.where(exercise, block)
+        return render(self.texts.hold, name=exercise.name, where=where, seconds=block.amount)
 
     def hint(self, phase: Phase) -> str:
         t = self.texts
@@ -271,7 +267,7 @@ class SessionView:
                 case ShowIntro(item=index):
                     out.append(Send(self.intro(after, index)))
                 case BeginHold(item=index, block=block, until=until):
-                    out.append(Send(self.hold(after, index, block, block.amount), until))
+                    out.append(Send(self.hold(after, index, block), until))
                 case HoldDone(item=index, block=block):
                     exercise = self.exercise(before, index)
                     where = self.where(exercise, block)

@@ -21,6 +21,11 @@ async def on_error(update: object, context: BotContext) -> None:
     session = current_session.get(None)
     if session is not None:
         await session.rollback()
+    if isinstance(update, Update) and update.callback_query is not None:
+        try:  # or the user's button keeps spinning
+            await update.callback_query.answer()
+        except TelegramError:
+            logger.debug("callback query of update %s was answered already", update_id)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(

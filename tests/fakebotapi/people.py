@@ -122,24 +122,34 @@ class FakeUser:
         self._read += 1
         return message
 
-    async def receive_edit(self, timeout: float = 5.0) -> SentMessage:
-        """The next edit the bot made in this chat since the user last acted."""
+    async def receive_edit(
+        self, of: SentMessage | None = None, timeout: float = 5.0
+    ) -> SentMessage:
+        """The next edit the bot made in this chat since the user last acted
+        (only edits `of` that message, when given)."""
 
-        def next_edit() -> SentMessage | None:
+        def next_edit() -> tuple[int, SentMessage] | None:
             mine = [m for m in self.api.edits if m.chat_id == self.id]
-            return mine[self._read_edits] if len(mine) > self._read_edits else None
+            for index in range(self._read_edits, len(mine)):
+                if of is None or mine[index].message_id == of.message_id:
+                    return index, mine[index]
+            return None
 
-        edit = await self.api.wait_until(
+        index, edit = await self.api.wait_until(
             next_edit, timeout, f"{self.profile['first_name']} saw no edit"
         )
-        self._read_edits += 1
+        self._read_edits = index + 1
         return edit
 
     async def no_message(self, within: float = 0.3) -> None:
-        """Assert that the bot sends or edits nothing in this chat for `within` seconds."""
+        """Assert that the bot sends or edits nothing more here in the next `within` seconds,
+        and that no message sent earlier is still unread."""
+        unread = [m for m in self.api.messages if m.chat_id == self.id][self._read :]
+        edits_before = len(self.api.edits)
         await asyncio.sleep(within)
         new = [m for m in self.api.messages if m.chat_id == self.id][self._read :]
-        edits = [m for m in self.api.edits if m.chat_id == self.id][self._read_edits :]
+        edits = [m for m in self.api.edits[edits_before:] if m.chat_id == self.id]
+        assert not unread, f"unread messages: {[m.plain_text for m in unread]}"
         assert not new, f"unexpected messages: {[m.plain_text for m in new]}"
         assert not edits, f"unexpected edits: {[m.plain_text for m in edits]}"
 

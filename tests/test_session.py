@@ -1,0 +1,262 @@
+"""The guided session end to end: the real bot, a controllable clock, acting users."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import BotApplication
+from bot.content import load_content
+from bot.db.models import GuidedSession, PainRating, SessionTimer
+from tests.conftest import BotRunner, Database, FakeClock
+from tests.fakebotapi import FakeBotAPI, FakeUser
+from tests.journeys import coach_through, onboard_by_buttons, start_today
+
+CATALOGUE = load_content().catalogue
+NAMES = [exercise.name for exercise in CATALOGUE.exercises]
+
+
+@pytest.fixture
+async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+    """Set up at 07:30 Europe/Berlin, every day; it is Tue 24 Nov, 08:00 there."""
+    user = fake.user(user_id=6001, first_name="Ada")
+    await onboard_by_buttons(user)
+    return user
+
+
+async def sessions_of(db: Database, user_id: int) -> list[tuple[str, str | None]]:
+    async with db.connect() as connection:
+        rows = await connection.execute(
+            select(GuidedSession.phase, GuidedSession.outcome)
+            .where(GuidedSession.user_id == user_id)
+            .order_by(GuidedSession.id)
+        )
+        return [(phase, outcome) for phase, outcome in rows]
+
+
+async def ratings_of(db: Database, user_id: int) -> list[tuple[str, int, str | None]]:
+    async with db.connect() as connection:
+        rows = await connection.execute(
+            select(PainRating.kind, PainRating.rating, PainRating.exercise_id)
+            .where(PainRating.user_id == user_id, PainRating.kind != "baseline")
+            .order_by(PainRating.id)
+        )
+        return [(kind, rating, exercise) for kind, rating, exercise in rows]
+
+
+async def pending_timers(db: Database) -> int:
+    async with db.connect() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(SessionTimer)) or 0)
+
+
+async def test_a_whole_routine_by_buttons_with_timers_running_out(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    overview, first = await start_today(ada, rating="2")
+    assert overview.plain_text.startswith("🗓 Today's routine, about 12 min:")
+    for number, name in enumerate(NAMES, start=1):
+        assert f"{number}. {name}" in overview.plain_text
+    assert first.plain_text.startswith(f"1/7 · {NAMES[0]}")
+    for step in CATALOGUE.exercises[0].steps:  # the seed's steps, numbered
+        assert step in first.plain_text
+    seen = await coach_through(ada, clock, first)
+    texts = [message.plain_text for message in seen]
+    summary = texts[-1]
+    assert f"Done: {', '.join(NAMES)}" in summary
+    assert "Skipped: none" in summary
+    assert "Pain: 2 → 1" in summary
+    assert "Streak: 1 day" in summary
+    assert "Next reminder: Wed 25 Nov at 07:30." in summary
+    # A hold ends by itself and the next step follows without a reply.
+    assert "✅ Child’s Pose: hold done." in texts
+    # Per-side work goes side by side; a rest announces the next set.
+    assert "✅ Knee-to-Chest Stretch: hold done (left leg)." in texts
+    assert "↔️ Switch to your right leg. The next hold starts in 5 s." in texts
+    assert any("set 1 of 2, 10 reps (left side)" in t for t in texts)
+    assert any("set 1 of 2, 10 reps (right side)" in t for t in texts)
+    rest = texts.index(
+        "😮‍💨 Rest for 30 s. Next: set 2 of 2 of Bridge Exercise; I'll tell you when."
+    )
+    assert "Bridge Exercise: set 2 of 2, 10 reps" in texts[rest + 1]
+    assert await sessions_of(db, 6001) == [("finished", "finished")]
+    assert await ratings_of(db, 6001) == [("before", 2, None), ("after", 1, None)]
+    assert await pending_timers(db) == 0
+
+
+async def test_a_whole_routine_by_typed_replies(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    await ada.send("/today")
+    await ada.receive()
+    await ada.send("3/10")
+    await ada.receive()  # the overview
+    seen = await coach_through(ada, clock, await ada.receive(), typed=True, after_rating="2")
+    assert "Pain: 3 → 2" in seen[-1].plain_text
+    assert await sessions_of(db, 6001) == [("finished", "finished")]
+
+
+async def test_a_hold_counts_down_in_one_message_then_moves_on_by_itself(
+    ada: FakeUser, clock: FakeClock
+) -> None:
+    _, card = await start_today(ada)
+    await ada.press(card, "⏭ Skip")  # straight to Child's Pose, a hold
+    card = await ada.receive()
+    await ada.press(card, "▶️ Start")
+    hold = await ada.receive()
+    assert hold.plain_text.endswith("⏳ 20 s left")
+    assert hold.buttons == ["✅ Done", "😣 Pain", "⏹ Stop"]
+    clock.advance(seconds=8)
+    tick = await ada.receive_edit(of=hold)
+    assert (tick.message_id, tick.plain_text.splitlines()[-1]) == (hold.message_id, "⏳ 12 s left")
+    assert tick.buttons == hold.buttons  # the countdown keeps the buttons
+    clock.advance(seconds=12)
+    done = await ada.receive_edit(of=hold)
+    assert (done.message_id, done.plain_text, done.buttons) == (
+        hold.message_id, "✅ Child’s Pose: hold done.", [],
+    )  # fmt: skip
+    assert (await ada.receive()).plain_text.startswith("3/7 · Bridge Exercise")
+
+
+async def test_mild_pain_offers_to_go_on_gently_or_skip(ada: FakeUser, db: Database) -> None:
+    _, card = await start_today(ada)
+    await ada.press(card, "▶️ Start")
+    reps = await ada.receive()
+    await ada.press(reps, "😣 Pain")
+    question = await ada.receive()
+    assert "How bad is it right now" in question.plain_text
+    await ada.press(question, "2")
+    advice = await ada.receive()
+    assert "make the movement smaller and slower" in advice.plain_text
+    assert advice.buttons == ["Go on gently", "⏭ Skip"]
+    await ada.press(advice, "Go on gently")
+    assert "Cat-Cow Stretch: set 1 of 1, 10 reps" in (await ada.receive()).plain_text
+    assert await ratings_of(db, 6001) == [("before", 2, None), ("during", 2, "cat_cow")]
+
+
+async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    await start_today(ada)
+    await ada.send("pain")  # typed, at the exercise card
+    await ada.receive()
+    await ada.send("5")
+    assert (await ada.receive()).plain_text == (
+        "⏭ Skipping Cat-Cow Stretch. I'll leave it out of your routine for a while."
+    )
+    assert (await ada.receive()).plain_text.startswith("2/7 · Child’s Pose")
+    await ada.send("stop")
+    assert (await ada.receive()).plain_text.startswith("⏹ Session stopped.")
+    clock.advance(days=1)
+    overview, first = await start_today(ada)
+    assert "Left out Cat-Cow Stretch: it hurt on Tue." in overview.plain_text
+    assert "1. Child’s Pose" in overview.plain_text
+    assert first.plain_text.startswith("1/6 · Child’s Pose")
+    assert await sessions_of(db, 6001) == [("abandoned", "stopped"), ("intro", None)]
+
+
+async def test_severe_pain_stops_the_session_with_safety_advice(
+    ada: FakeUser, db: Database
+) -> None:
+    _, card = await start_today(ada)
+    await ada.press(card, "▶️ Start")
+    await ada.press(await ada.receive(), "😣 Pain")
+    await ada.press(await ada.receive(), "8")
+    stop = await ada.receive()
+    assert stop.plain_text.startswith("🛑 Let's stop today's session here.")
+    assert "Avoid pushing through pain" in stop.plain_text
+    assert "seek medical care today" in stop.plain_text
+    assert stop.buttons == []
+    assert await sessions_of(db, 6001) == [("abandoned", "severe_pain")]
+    assert await ratings_of(db, 6001) == [("before", 2, None), ("during", 8, "cat_cow")]
+    assert await pending_timers(db) == 0
+
+
+async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: FakeUser) -> None:
+    overview, first = await start_today(ada, rating="6")
+    assert "gentle stretches only" in overview.plain_text
+    assert "Bridge" not in overview.plain_text
+    assert first.plain_text.startswith("1/4 · Cat-Cow Stretch")
+
+
+async def test_idle_gets_one_nudge_then_a_pause_that_today_resumes(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    await start_today(ada)
+    clock.advance(minutes=5)
+    nudge = await ada.receive()
+    assert nudge.plain_text.startswith("👋 Still with me?")
+    assert "▶️ Start" in nudge.buttons  # the step's buttons come with it
+    clock.advance(minutes=25)
+    paused = await ada.receive()
+    assert paused.plain_text.startswith("⏸ I've paused your session.")
+    await ada.no_message(within=0.2)  # and nothing more
+    await ada.send("/today")
+    offer = await ada.receive()
+    assert "You paused today's session at Cat-Cow Stretch" in offer.plain_text
+    await ada.press(offer, "▶️ Resume")
+    assert (await ada.receive()).plain_text.startswith("1/7 · Cat-Cow Stretch")
+    assert await sessions_of(db, 6001) == [("intro", None)]
+
+
+async def test_start_over_closes_the_paused_session(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    await start_today(ada)
+    clock.advance(minutes=5)
+    await ada.receive()  # nudge
+    clock.advance(minutes=25)
+    await ada.receive()  # paused
+    await ada.send("/today")
+    await ada.press(await ada.receive(), "🔄 Start over")
+    assert "how is your back right now" in (await ada.receive()).plain_text
+    assert await sessions_of(db, 6001) == [("paused", "stopped"), ("check_in", None)]
+
+
+async def test_old_double_and_foreign_buttons_are_answered_without_acting(
+    ada: FakeUser, fake: FakeBotAPI, db: Database
+) -> None:
+    _, card = await start_today(ada)
+    await ada.press(card, "▶️ Start")
+    reps = await ada.receive()
+    assert (await ada.press(card, "▶️ Start")).text == "That button is from an earlier step."
+    assert (await ada.press(reps, "✅ Done")).text is None
+    assert (await ada.press(reps, "✅ Done")).text == "That button is from an earlier step."
+    assert (await ada.receive()).plain_text.startswith("2/7 · Child’s Pose")
+    bo = fake.user(user_id=6002, first_name="Bo")  # taps a copy of Ada's button
+    assert (await bo.press(reps, "✅ Done")).text == "That button is from an earlier step."
+    await ada.no_message(within=0.2)
+    assert await sessions_of(db, 6001) == [("intro", None)]
+
+
+async def test_words_that_mean_nothing_now_get_a_hint(ada: FakeUser) -> None:
+    await ada.send("/today")
+    await ada.receive()
+    await ada.send("done")
+    assert "whole number from 0" in (await ada.receive()).plain_text
+    await ada.send("2")
+    await ada.receive()
+    await ada.receive()
+    await ada.send("banana")
+    assert 'Tap Start (or type "start")' in (await ada.receive()).plain_text
+
+
+async def test_a_hold_survives_a_restart_and_ends_once(
+    run_bot: BotRunner, fake: FakeBotAPI, clock: FakeClock, db: Database
+) -> None:
+    cy = fake.user(user_id=6003, first_name="Cy")
+    async with run_bot():
+        await onboard_by_buttons(cy)
+        _, card = await start_today(cy)
+        await cy.press(card, "⏭ Skip")
+        await cy.press(await cy.receive(), "▶️ Start")
+        hold = await cy.receive()
+    clock.advance(seconds=25)  # the hold ended while the bot was down
+    async with run_bot():
+        done = await cy.receive_edit(of=hold)
+        assert (done.message_id, done.plain_text) == (
+            hold.message_id,
+            "✅ Child’s Pose: hold done.",
+        )
+        assert (await cy.receive()).plain_text.startswith("3/7 · Bridge Exercise")
+        await cy.no_message(within=0.3)  # once, not again
+    assert await sessions_of(db, 6003) == [("intro", None)]
