@@ -39,7 +39,7 @@ async def run(context: BotContext) -> None:
                 row = await repo.sessions.get(timer.session_id)
                 assert row is not None  # the timer row cascades with its session
                 coach = Coach(context.bot, repo, services.content, now, services.countdowns)
-                await coach.advance(row, TimerFired(Timer(timer.kind), version=timer.version))
+                await coach.fire(row, TimerFired(Timer(timer.kind), version=timer.version))
                 await db.commit()
             except Exception:
                 # Never retry a timer that fails: drop it, log it, and keep the loop alive.

@@ -260,3 +260,28 @@ async def test_a_hold_survives_a_restart_and_ends_once(
         assert (await cy.receive()).plain_text.startswith("3/7 · Bridge Exercise")
         await cy.no_message(within=0.3)  # once, not again
     assert await sessions_of(db, 6003) == [("intro", None)]
+
+
+async def test_today_mid_session_shows_where_you_are_with_live_buttons(
+    ada: FakeUser, db: Database
+) -> None:
+    _, card = await start_today(ada)
+    await ada.send("/today")
+    where = await ada.receive()
+    assert where.plain_text.startswith("You're in the middle of today's session.")
+    assert (await ada.press(card, "▶️ Start")).text is None  # same step: still valid
+    assert "Cat-Cow Stretch: set 1 of 1" in (await ada.receive()).plain_text
+    assert await sessions_of(db, 6001) == [("reps", None)]
+
+
+async def test_a_session_left_open_is_closed_as_incomplete_the_next_day(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    _, card = await start_today(ada)
+    clock.advance(days=1)
+    assert (await ada.press(card, "▶️ Start")).text == "That button is from an earlier step."
+    await ada.send("done")  # yesterday's session no longer takes replies
+    assert (await ada.receive()).plain_text.startswith("I didn't catch that.")
+    await ada.send("/today")
+    assert "how is your back right now" in (await ada.receive()).plain_text
+    assert await sessions_of(db, 6001) == [("intro", "incomplete"), ("check_in", None)]

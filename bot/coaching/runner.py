@@ -33,6 +33,7 @@ from bot.domain.session import (
     Rating,
     SessionState,
     SevereStop,
+    TimerFired,
     Transition,
 )
 from bot.domain.timezones import zone_info
@@ -67,6 +68,16 @@ class Coach:
         self.countdowns.stop(row.id)
         await self.repo.sessions.save(row, self.repo.sessions.state_of(row), self.now, outcome)
         await self._retire_prompt(row)
+
+    async def fire(self, row: GuidedSession, event: TimerFired) -> None:
+        """A timer came due. A session from an earlier day is closed instead, quietly:
+        after downtime, yesterday's nudge or rest is no use to anyone."""
+        preferences = await self.repo.users.preferences(row.user_id)
+        assert preferences is not None
+        if row.local_date != self.now.astimezone(zone_info(preferences.timezone)).date():
+            await self.close(row, "incomplete")
+            return
+        await self.advance(row, event)
 
     async def show_where(self, row: GuidedSession, text: str, *, resume: bool = False) -> None:
         """Re-send the session's live buttons under `text` (after /today)."""

@@ -81,14 +81,17 @@ async def on_button(update: Update, context: BotContext) -> None:
     if parsed is None or row is None or row.user_id != update.effective_user.id or row.outcome:
         await query.answer(stale)
         return
+    preferences = await context.repo.users.preferences(row.user_id)
+    assert preferences is not None  # it cascades with the user, like the session
+    if await todays_open_session(context, preferences) is not row:  # yesterday's: closed now
+        await query.answer(stale)
+        return
     _, version, action = parsed
     if action == "new":
         if version != context.repo.sessions.state_of(row).version:
             await query.answer(stale)
             return
         await query.answer()
-        preferences = await context.repo.users.preferences(row.user_id)
-        assert preferences is not None
         await coach(context).close(row, "stopped")
         await coach(context).begin(row.user_id, preferences)
         return
