@@ -16,6 +16,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -38,10 +39,14 @@ from bot.handlers import (
     onboarding,
     preferences,
     privacy,
+    reminders,
     replies,
     session,
 )
 from bot.handlers.accounts import on_new_message
+from bot.reminders import dispatcher
+from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
+from bot.reminders.scheduling import CLOCK_KEY
 from bot.services import Services, Timing
 from bot.update_processor import DatabaseUpdateProcessor
 
@@ -74,6 +79,7 @@ BUTTONS: list[tuple[str, Handler]] = [
     ("set:", preferences.on_settings_button),
     ("del:", privacy.on_delete_button),
     (SESSION_BUTTONS, session.on_button),
+    (REMINDER_BUTTONS, reminders.on_button),
 ]
 
 
@@ -99,7 +105,7 @@ def build_application(
     clock = clock or SystemClock()
     timing = timing or Timing()
     engine = create_engine(settings.database_url)
-    session_factory = create_session_factory(engine)
+    session_factory = create_session_factory(engine, info={CLOCK_KEY: clock})
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -140,6 +146,9 @@ def register_handlers(application: BotApplication) -> None:
     for prefix, callback in BUTTONS:
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}"))
     application.add_handler(CallbackQueryHandler(menus.expire))
+    application.add_handler(
+        ChatMemberHandler(reminders.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_handler(MessageHandler(new_private & filters.LOCATION, preferences.on_location))
     application.add_handler(
         MessageHandler(new_private & filters.TEXT & ~filters.COMMAND, replies.on_text)
@@ -166,9 +175,10 @@ async def on_startup(application: BotApplication) -> None:
         [BotCommand(command, descriptions[command]) for command, _ in COMMANDS]
     )
     assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        due_work.run, interval=services.timing.due_work_every, first=0, name="due-work"
-    )
+    every = services.timing.due_work_every
+    # Two lanes: session timers never wait behind a reminder fan-out.
+    application.job_queue.run_repeating(due_work.run, interval=every, first=0, name="timers")
+    application.job_queue.run_repeating(dispatcher.run, interval=every, first=0, name="reminders")
     logger.info("started as @%s", application.bot.username)
 
 

@@ -40,6 +40,7 @@ EXPECTED = {
     "WEBHOOK_LISTEN": "an address to listen on, like 0.0.0.0",
     "WEBHOOK_PORT": "a port number from 1 to 65535",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "REMINDER_GRACE_MINUTES": "a whole number of minutes from 0 to 1440, like 120",
 }
 
 
@@ -74,6 +75,8 @@ class Settings(DatabaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
+    # A reminder missed by less than this (downtime) is still sent, late.
+    reminder_grace_minutes: int = Field(default=120, ge=0, le=1440)
 
     @field_validator("bot_token")
     @classmethod

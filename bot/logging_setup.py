@@ -31,6 +31,8 @@ def configure_logging(level: str, secrets: list[str] | None = None) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A long reminder fan-out makes APScheduler skip overlapping runs of the job, by
+    # design (one run at a time), and it warns about each skip.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     # aiosqlite logs every statement twice at DEBUG: noise that drowns the bot's own logs.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)

@@ -147,6 +147,7 @@ async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
     await ada.send("stop")
     assert (await ada.receive()).plain_text.startswith("⏹ Session stopped.")
     clock.advance(days=1)
+    await ada.receive()  # Wednesday's reminder
     overview, first = await start_today(ada)
     assert "Left out Cat-Cow Stretch: it hurt on Tue." in overview.plain_text
     assert "1. Child’s Pose" in overview.plain_text
@@ -279,6 +280,7 @@ async def test_a_session_left_open_is_closed_as_incomplete_the_next_day(
 ) -> None:
     _, card = await start_today(ada)
     clock.advance(days=1)
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada! Time for today's")
     assert (await ada.press(card, "▶️ Start")).text == "That button is from an earlier step."
     await ada.send("done")  # yesterday's session no longer takes replies
     assert (await ada.receive()).plain_text.startswith("I didn't catch that.")

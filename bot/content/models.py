@@ -266,6 +266,18 @@ class SessionTexts(Strict):
     restart_button: Annotated[str, L()]
 
 
+class ReminderTexts(Strict):
+    text: Annotated[str, T("name", "count", "minutes")]
+    late: Annotated[str, T()]
+    start_button: Annotated[str, L()]
+    snooze_button: Annotated[str, L()]
+    skip_button: Annotated[str, L()]
+    snoozed: Annotated[str, T("time")]
+    skipped: Annotated[str, T()]
+    started: Annotated[str, T()]
+    snoozed_already: Annotated[str, L()]  # a pop-up answer: plain text
+
+
 class Messages(Strict):
     """content/messages.yaml: every text a user reads, grouped by feature."""
 
@@ -281,6 +293,7 @@ class Messages(Strict):
     fallback: FallbackTexts
     errors: ErrorTexts
     session: SessionTexts
+    reminders: ReminderTexts
 
     @model_validator(mode="after")
     def _command_names(self) -> Self:

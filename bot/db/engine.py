@@ -34,6 +34,12 @@ def create_engine(url: str) -> AsyncEngine:
     return _create_async_engine(sa_url, pool_pre_ping=True)
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded objects usable after commit (no lazy reloads in async)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_session_factory(
+    engine: AsyncEngine, info: dict[str, object] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit (no lazy reloads in async).
+
+    `info` is copied into every session (the bot puts its clock there for
+    bot/reminders/scheduling.py).
+    """
+    return async_sessionmaker(engine, expire_on_commit=False, info=info or {})

@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Time,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -84,6 +85,9 @@ class Preferences(Base):
     awaiting: Mapped[str | None] = mapped_column(String(32))
     # The one message whose buttons are live; buttons on any other are expired.
     menu_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # When the next reminder is due (UTC); None when none is coming. Kept up to
+    # date by bot/reminders/scheduling.py whenever the fields above change.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class PainRating(Base):
@@ -139,3 +143,28 @@ class SessionTimer(Base):
     kind: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer)  # the state version it was armed for
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ReminderDelivery(Base):
+    """One day's reminder for one user: claimed, then sent (or skipped, missed, snoozed).
+
+    Unique per user and local day, so however often the dispatcher runs, in
+    however many processes, a day's reminder is claimed once.
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date"),
+        Index("ix_reminder_deliveries_status_claimed", "status", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "claimed", "sent", "snoozed", "skipped" (by the user), "missed" (downtime), "blocked"
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    snoozes: Mapped[int] = mapped_column(SmallInteger, default=0)

@@ -7,17 +7,27 @@ write SQL themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Base, GuidedSession, PainRating, Preferences, SessionTimer, User
+from bot.db.models import (
+    Base,
+    GuidedSession,
+    PainRating,
+    Preferences,
+    ReminderDelivery,
+    SessionTimer,
+    User,
+)
 from bot.domain import session_codec
 from bot.domain.routine import History
 from bot.domain.session import MODERATE_PAIN, SessionState
+from bot.domain.timezones import zone_info
+from bot.reminders.scheduling import due_next
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,15 @@ class UserRepo:
 
     async def preferences(self, user_id: int) -> Preferences | None:
         return await self.session.get(Preferences, user_id)
+
+    async def mark_blocked(self, user_id: int, now: datetime) -> None:
+        """Telegram says the user blocked the bot (or is gone): send nothing more."""
+        user = await self.get(user_id)
+        preferences = await self.preferences(user_id)
+        if user is not None and user.blocked_at is None:
+            user.blocked_at = now
+        if preferences is not None:
+            preferences.next_reminder_at = None
 
     # Every table about a user has a `user_id` column (users itself: `id`), so
     # export and erase below cover tables added later without being told.
@@ -260,6 +279,121 @@ class SessionRepo:
         return History(pain_free_sessions=pain_free, latest_pain=latest_pain, hurt_on=hurt_on)
 
 
+@dataclass(frozen=True)
+class ClaimedReminder:
+    """A reminder claimed for sending, with what its message needs."""
+
+    delivery_id: int
+    user_id: int
+    first_name: str
+    due_at: datetime
+    timezone: str
+    snoozes: int
+
+
+class ReminderRepo:
+    """Claiming due reminders: each user's day is claimed once, across processes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim_due(self, now: datetime, grace: timedelta, limit: int) -> list[ClaimedReminder]:
+        """Claim reminders due by `now` and move each user on to their next one.
+
+        One missed by more than `grace` is recorded as missed, not sent.
+        """
+        due = await self.session.scalars(
+            select(Preferences)
+            .where(Preferences.next_reminder_at <= now)
+            .order_by(Preferences.next_reminder_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed: list[ClaimedReminder] = []
+        for preferences in list(due):
+            due_at = preferences.next_reminder_at
+            assert due_at is not None
+            user = await self.session.get(User, preferences.user_id)
+            assert user is not None
+            if user.blocked_at is not None:
+                preferences.next_reminder_at = None
+                continue
+            zone = zone_info(preferences.timezone)
+            local_date = due_at.astimezone(zone).date()
+            preferences.next_reminder_at = due_next(preferences, max(due_at, now))
+            delivery = await self.session.scalar(
+                select(ReminderDelivery).where(
+                    ReminderDelivery.user_id == user.id, ReminderDelivery.local_date == local_date
+                )
+            )
+            if delivery is not None and delivery.status != "snoozed":
+                continue  # this day's reminder was handled already
+            if now - due_at > grace:
+                if delivery is None:
+                    self.session.add(_delivery(user.id, local_date, due_at, now, "missed"))
+                else:
+                    delivery.status = "missed"
+                continue
+            if delivery is None:
+                delivery = _delivery(user.id, local_date, due_at, now, "claimed")
+                self.session.add(delivery)
+            else:
+                delivery.status, delivery.claimed_at, delivery.due_at = "claimed", now, due_at
+            await self.session.flush()
+            claimed.append(_claimed(delivery, user, preferences))
+        return claimed
+
+    async def reclaim_stale(
+        self, now: datetime, lease: timedelta, grace: timedelta, limit: int
+    ) -> list[ClaimedReminder]:
+        """Claims whose sender died before sending: send them again, if still timely."""
+        stale = await self.session.scalars(
+            select(ReminderDelivery)
+            .where(ReminderDelivery.status == "claimed", ReminderDelivery.claimed_at < now - lease)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed: list[ClaimedReminder] = []
+        for delivery in list(stale):
+            if now - delivery.due_at > grace:
+                delivery.status = "missed"
+                continue
+            delivery.claimed_at = now
+            user = await self.session.get(User, delivery.user_id)
+            preferences = await self.session.get(Preferences, delivery.user_id)
+            assert user is not None
+            assert preferences is not None
+            claimed.append(_claimed(delivery, user, preferences))
+        return claimed
+
+    async def get(self, delivery_id: int) -> ReminderDelivery | None:
+        return await self.session.get(ReminderDelivery, delivery_id)
+
+    async def latest(self, user_id: int) -> ReminderDelivery | None:
+        return await self.session.scalar(
+            select(ReminderDelivery)
+            .where(ReminderDelivery.user_id == user_id)
+            .order_by(ReminderDelivery.local_date.desc())
+            .limit(1)
+        )
+
+
+def _delivery(
+    user_id: int, local_date: date, due_at: datetime, now: datetime, status: str
+) -> ReminderDelivery:
+    return ReminderDelivery(
+        user_id=user_id, local_date=local_date, due_at=due_at, status=status, claimed_at=now,
+        snoozes=0,
+    )  # fmt: skip
+
+
+def _claimed(delivery: ReminderDelivery, user: User, preferences: Preferences) -> ClaimedReminder:
+    return ClaimedReminder(
+        delivery.id, user.id, user.first_name, delivery.due_at, preferences.timezone,
+        delivery.snoozes,
+    )  # fmt: skip
+
+
 def _instant(value: Any) -> datetime:
     """An aggregate (MAX) skips the column type: SQLite hands back text."""
     if isinstance(value, datetime):
@@ -275,3 +409,4 @@ class Repo:
         self.users = UserRepo(session)
         self.pain = PainRepo(session)
         self.sessions = SessionRepo(session)
+        self.reminders = ReminderRepo(session)

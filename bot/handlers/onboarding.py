@@ -18,6 +18,7 @@ from bot.handlers.accounts import register, require_account
 from bot.handlers.describe import local_moment, summary
 from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+from bot.reminders.scheduling import reschedule
 
 BUTTON_ANSWERS: dict[str, Answer] = {
     "onb:accept": Accepted(),
@@ -31,7 +32,9 @@ BUTTON_ANSWERS: dict[str, Answer] = {
 async def start(update: Update, context: BotContext) -> None:
     """Subscribe: greet, then ask the next onboarding question or show the settings."""
     account, created = await register(update, context)
-    account.user.blocked_at = None  # coming back with /start lifts a block for good
+    if account.user.blocked_at is not None:  # coming back with /start lifts a block
+        account.user.blocked_at = None
+        reschedule(account.preferences, context.now())
     preferences = account.preferences
     texts = context.content.messages
     name = account.user.first_name

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers import onboarding, preferences, privacy, session
+from bot.handlers import onboarding, preferences, privacy, reminders, session
 from bot.handlers.accounts import find_account
 from bot.handlers.menus import send
 
@@ -31,7 +31,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         await preferences.on_typed(update, context, waiting, text)
     elif waiting.onboarding_step is not None:
         await onboarding.on_typed(update, context, waiting, text)
-    elif not await session.on_typed(update, context, waiting, text):
+    elif not (
+        await session.on_typed(update, context, waiting, text)
+        or await reminders.on_typed(update, context, waiting, text)
+    ):
         await send(update, context.content.messages.fallback.not_understood)
 
 

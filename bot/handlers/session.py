@@ -47,9 +47,12 @@ async def todays_open_session(
 async def today_command(update: Update, context: BotContext) -> None:
     """/today: start today's routine, or offer to resume the one already begun."""
     account = await require_account(update, context)
-    if account is None:
-        return
-    preferences = account.preferences
+    if account is not None:
+        await start_today(update, context, account.preferences)
+
+
+async def start_today(update: Update, context: BotContext, preferences: Preferences) -> None:
+    """Begin today's session, or show the one under way (from /today or a reminder)."""
     texts = context.content.messages.session
     if preferences.onboarding_step == Step.CLEARANCE:
         await send(update, texts.not_cleared)

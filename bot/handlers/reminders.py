@@ -1,0 +1,105 @@
+"""The reminder's buttons (Start, Snooze 30 min, Skip today), their typed
+equivalents, and Telegram telling us a user blocked the bot."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest
+
+from bot.content.templates import render
+from bot.context import BotContext
+from bot.db.models import Preferences, ReminderDelivery
+from bot.domain.timezones import zone_info
+from bot.domain.words import normalise
+from bot.handlers import session
+from bot.handlers.describe import clock_time
+from bot.handlers.menus import send
+from bot.reminders.dispatcher import PREFIX
+
+SNOOZE = timedelta(minutes=30)
+TYPED = {
+    "snooze": "snooze", "later": "snooze", "remind me later": "snooze", "snooze 30 min": "snooze",
+    "skip today": "skip", "not today": "skip",
+}  # fmt: skip
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """A reminder button: acted on only on today's live reminder of its own user."""
+    query = update.callback_query
+    assert query is not None
+    assert update.effective_user is not None
+    delivery_id, _, action = (query.data or "").removeprefix(PREFIX).partition(":")
+    delivery = await context.repo.reminders.get(int(delivery_id)) if delivery_id.isdigit() else None
+    live = (
+        delivery is not None
+        and delivery.user_id == update.effective_user.id
+        and delivery.status == "sent"
+        and query.message is not None
+        and delivery.message_id == query.message.message_id
+    )
+    if not live or delivery is None or action not in ("start", "snooze", "skip"):
+        await query.answer(context.content.messages.menus.expired)
+        return
+    if action == "snooze" and delivery.snoozes > 0:
+        await query.answer(context.content.messages.reminders.snoozed_already)
+        return
+    await query.answer()
+    await act(update, context, delivery, action)
+
+
+async def on_typed(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> bool:
+    """ "snooze" or "skip today" typed while today's reminder is waiting; False otherwise."""
+    action = TYPED.get(normalise(text))
+    if action is None:
+        return False
+    delivery = await context.repo.reminders.latest(preferences.user_id)
+    today = context.now().astimezone(zone_info(preferences.timezone)).date()
+    if delivery is None or delivery.status != "sent" or delivery.local_date != today:
+        return False
+    if action == "snooze" and delivery.snoozes > 0:
+        await send(update, context.content.messages.reminders.snoozed_already)
+        return True
+    await act(update, context, delivery, action)
+    return True
+
+
+async def act(update: Update, context: BotContext, delivery: ReminderDelivery, action: str) -> None:
+    texts = context.content.messages.reminders
+    preferences = await context.repo.users.preferences(delivery.user_id)
+    assert preferences is not None
+    if action == "start":
+        delivery.status = "started"
+        await _close(context, delivery, texts.started)
+        await session.start_today(update, context, preferences)
+    elif action == "snooze":
+        delivery.status, delivery.snoozes = "snoozed", delivery.snoozes + 1
+        again = context.now() + SNOOZE
+        preferences.next_reminder_at = again
+        local = again.astimezone(zone_info(preferences.timezone)).time()
+        await _close(context, delivery, render(texts.snoozed, time=clock_time(local)))
+    else:
+        delivery.status = "skipped"
+        await _close(context, delivery, texts.skipped)
+
+
+async def _close(context: BotContext, delivery: ReminderDelivery, text: str) -> None:
+    """Replace the reminder's buttons with what was chosen."""
+    assert delivery.message_id is not None
+    with contextlib.suppress(BadRequest):  # deleted by the user: nothing to tidy
+        await context.bot.edit_message_text(
+            text, delivery.user_id, delivery.message_id, parse_mode=ParseMode.HTML
+        )
+
+
+async def on_membership(update: Update, context: BotContext) -> None:
+    """The user blocked (or unblocked) the bot: stop sending at once."""
+    change = update.my_chat_member
+    assert change is not None
+    if change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        await context.repo.users.mark_blocked(change.from_user.id, context.now())

@@ -1,0 +1,147 @@
+"""Sending the daily reminders: claim what is due, then send it, paced.
+
+The claim (a delivery row per user and day, and the user's next due instant)
+is committed before anything is sent, so no crash can make a day's reminder
+go out twice. A claim whose process died before sending is picked up again
+after a short lease, while still within the grace window: no loss either.
+
+Reminders share Telegram's ~30 messages a second with everything else, so
+they go out at a steady REMINDERS_PER_SECOND, leaving room for the replies
+of people in a session; those never queue behind a fan-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.content import Content
+from bot.content.templates import label, render
+from bot.context import BotContext
+from bot.db.repo import ClaimedReminder, Repo
+from bot.domain import routine
+from bot.domain.timezones import zone_info
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+REMINDERS_PER_SECOND = 25.0  # under Telegram's ~30/s overall, leaving room for replies
+CLAIM_BATCH = 100
+LEASE = timedelta(minutes=2)  # a claim not sent by then is taken to be lost
+LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
+SEND_ATTEMPTS = 4
+PREFIX = "rem:"
+
+
+class Pacer:
+    """At most `rate` sends a second, in real time (Telegram's clock, not the bot's)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1 / rate
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        now = time.monotonic()
+        if self._next > now:
+            await asyncio.sleep(self._next - now)
+        self._next = max(now, self._next) + self._interval
+
+
+def keyboard(content: Content, delivery_id: int, snoozes: int) -> InlineKeyboardMarkup:
+    texts = content.messages.reminders
+    choices = [(texts.start_button, "start"), (texts.snooze_button, "snooze")]
+    choices.append((texts.skip_button, "skip"))
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label(text), callback_data=f"{PREFIX}{delivery_id}:{action}")
+                for text, action in choices
+                if action != "snooze" or snoozes == 0  # a reminder snoozes once
+            ]
+        ]
+    )
+
+
+async def run(context: BotContext) -> None:
+    """Claim and send every reminder due now (a JobQueue callback)."""
+    services = context.services
+    grace = timedelta(minutes=services.settings.reminder_grace_minutes)
+    pacer = Pacer(REMINDERS_PER_SECOND)
+    while True:
+        now = services.clock.now()
+        async with services.session_factory() as db:
+            repo = Repo(db)
+            claimed = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
+            claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
+            texts = {c.delivery_id: await _text(repo, services.content, c, now) for c in claimed}
+            await db.commit()
+        if not claimed:
+            return
+        for reminder in claimed:
+            await pacer.wait()
+            await _deliver(context.bot, services, reminder, texts[reminder.delivery_id])
+
+
+async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: datetime) -> str:
+    """The reminder with a preview of today's routine."""
+    zone = zone_info(reminder.timezone)
+    history = await repo.sessions.history(reminder.user_id, zone)
+    made = routine.plan(content.catalogue.exercises, history, now.astimezone(zone).date())
+    texts = content.messages.reminders
+    text = render(
+        texts.text, name=reminder.first_name, count=len(made.exercises), minutes=made.minutes
+    )
+    return f"{text}\n{texts.late}" if now - reminder.due_at > LATE_AFTER else text
+
+
+async def _deliver(bot: Bot, services: Services, reminder: ClaimedReminder, text: str) -> None:
+    """Send one reminder and record the outcome; retries 429s and network errors."""
+    markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes)
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            message = await bot.send_message(
+                reminder.user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except RetryAfter as flood:
+            await asyncio.sleep(_seconds(flood.retry_after))
+            continue
+        except Forbidden:
+            await _record(services, reminder, "blocked", None)
+            return
+        except NetworkError as error:  # includes timeouts; the lease retries later if all fail
+            logger.warning("reminder %s: %s (attempt %s)", reminder.delivery_id, error, attempt + 1)
+            await asyncio.sleep(2**attempt)
+            continue
+        except TelegramError as error:  # e.g. chat not found: this user cannot be reached
+            logger.warning("reminder %s not sent: %s", reminder.delivery_id, error)
+            await _record(services, reminder, "blocked", None)
+            return
+        await _record(services, reminder, "sent", message)
+        return
+
+
+async def _record(
+    services: Services, reminder: ClaimedReminder, status: str, message: Message | None
+) -> None:
+    async with services.session_factory() as db:
+        repo = Repo(db)
+        delivery = await repo.reminders.get(reminder.delivery_id)
+        if delivery is None:  # the user erased their data meanwhile
+            return
+        delivery.status = status
+        if message is not None:
+            delivery.message_id = message.message_id
+            delivery.sent_at = services.clock.now()
+        if status == "blocked":
+            await repo.users.mark_blocked(reminder.user_id, services.clock.now())
+        await db.commit()
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
