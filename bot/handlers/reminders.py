@@ -32,14 +32,17 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     assert update.effective_user is not None
-    delivery_id, _, action = (query.data or "").removeprefix(PREFIX).partition(":")
-    delivery = await context.repo.reminders.get(int(delivery_id)) if delivery_id.isdigit() else None
+    parts = (query.data or "").removeprefix(PREFIX).split(":")
+    delivery = None
+    if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
+        delivery = await context.repo.reminders.get(int(parts[0]))
+    action = parts[-1]
+    # "claimed": sent, but the sender has not recorded it yet (a tap within milliseconds).
     live = (
         delivery is not None
         and delivery.user_id == update.effective_user.id
-        and delivery.status == "sent"
-        and query.message is not None
-        and delivery.message_id == query.message.message_id
+        and delivery.status in ("claimed", "sent")
+        and str(delivery.snoozes) == parts[1]
     )
     if not live or delivery is None or action not in ("start", "snooze", "skip"):
         await query.answer(context.content.messages.menus.expired)
@@ -48,6 +51,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(context.content.messages.reminders.snoozed_already)
         return
     await query.answer()
+    if query.message is not None:
+        delivery.message_id = query.message.message_id
     await act(update, context, delivery, action)
 
 
@@ -60,7 +65,11 @@ async def on_typed(
         return False
     delivery = await context.repo.reminders.latest(preferences.user_id)
     today = context.now().astimezone(zone_info(preferences.timezone)).date()
-    if delivery is None or delivery.status != "sent" or delivery.local_date != today:
+    if (
+        delivery is None
+        or delivery.status not in ("claimed", "sent")
+        or (delivery.local_date != today)
+    ):
         return False
     if action == "snooze" and delivery.snoozes > 0:
         await send(update, context.content.messages.reminders.snoozed_already)
@@ -90,7 +99,8 @@ async def act(update: Update, context: BotContext, delivery: ReminderDelivery, a
 
 async def _close(context: BotContext, delivery: ReminderDelivery, text: str) -> None:
     """Replace the reminder's buttons with what was chosen."""
-    assert delivery.message_id is not None
+    if delivery.message_id is None:  # typed before the send was recorded: nothing to edit
+        return
     with contextlib.suppress(BadRequest):  # deleted by the user: nothing to tidy
         await context.bot.edit_message_text(
             text, delivery.user_id, delivery.message_id, parse_mode=ParseMode.HTML

@@ -57,10 +57,11 @@ def keyboard(content: Content, delivery_id: int, snoozes: int) -> InlineKeyboard
     texts = content.messages.reminders
     choices = [(texts.start_button, "start"), (texts.snooze_button, "snooze")]
     choices.append((texts.skip_button, "skip"))
+    prefix = f"{PREFIX}{delivery_id}:{snoozes}"  # a snoozed reminder's old buttons are stale
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label(text), callback_data=f"{PREFIX}{delivery_id}:{action}")
+                InlineKeyboardButton(label(text), callback_data=f"{prefix}:{action}")
                 for text, action in choices
                 if action != "snooze" or snoozes == 0  # a reminder snoozes once
             ]
@@ -134,7 +135,8 @@ async def _record(
         delivery = await repo.reminders.get(reminder.delivery_id)
         if delivery is None:  # the user erased their data meanwhile
             return
-        delivery.status = status
+        if delivery.status == "claimed":  # the user may have acted on it already
+            delivery.status = status
         if message is not None:
             delivery.message_id = message.message_id
             delivery.sent_at = services.clock.now()

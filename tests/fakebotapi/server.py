@@ -139,6 +139,7 @@ class FakeBotAPI:
         self._query_ids = itertools.count(1)
         self._queries: dict[str, _Query] = {}
         self._errors: dict[str, _InjectedError] = {}
+        self._stalled: set[str] = set()
         self._commands: dict[str, list[dict[str, str]]] = {}
         self._changed = asyncio.Condition()
         self._closing = False
@@ -217,6 +218,14 @@ class FakeBotAPI:
         self._errors[method.lower()] = _InjectedError(
             ApiError(status, description, retry_after), times
         )
+
+    def stall(self, method: str) -> None:
+        """Calls of `method` from now on hang and are never carried out: as if the bot
+        died with the request in flight. `unstall` lets later calls through."""
+        self._stalled.add(method.lower())
+
+    def unstall(self, method: str) -> None:
+        self._stalled.discard(method.lower())
 
     @property
     def commands(self) -> list[dict[str, str]]:
@@ -332,6 +341,10 @@ class FakeBotAPI:
         parameters, files = await _read_parameters(request)
         self.calls.append(ApiCall(method, parameters))
         await self._notify()
+        if method.lower() in self._stalled:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self._closing)
+            return _error(ApiError(502, "Bad Gateway"))
         injected = self._errors.get(method.lower())
         if injected is not None:
             injected.times -= 1

@@ -1,0 +1,225 @@
+"""Daily reminders end to end: local time, weekdays, pauses, downtime, blocks, 429s, crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.app import BotApplication
+from bot.db.engine import create_engine
+from bot.db.models import Preferences, ReminderDelivery, User
+from tests.conftest import BotRunner, Database, FakeClock
+from tests.fakebotapi import FakeBotAPI, FakeUser
+from tests.journeys import onboard_by_buttons
+from tests.test_cli import start_bot_process
+
+# Onboarded on Tue 24 Nov at 08:00 in Berlin (07:00 UTC) for 07:30 Berlin time:
+WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # the first reminder, 07:30 in Berlin
+
+
+async def deliveries(db: Database, user_id: int) -> list[tuple[str, str]]:
+    """Each day's reminder status, once the sender has recorded what it sent."""
+    for _ in range(50):
+        async with db.connect() as connection:
+            rows = await connection.execute(
+                select(ReminderDelivery.local_date, ReminderDelivery.status)
+                .where(ReminderDelivery.user_id == user_id)
+                .order_by(ReminderDelivery.local_date)
+            )
+            found = [(str(day), status) for day, status in rows]
+        if all(status != "claimed" for _, status in found):
+            break
+        await asyncio.sleep(0.05)
+    return found
+
+
+async def next_due(db: Database, user_id: int) -> datetime | None:
+    async with db.connect() as connection:
+        return await connection.scalar(
+            select(Preferences.next_reminder_at).where(Preferences.user_id == user_id)
+        )
+
+
+@pytest.fixture
+async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+    user = fake.user(user_id=7001, first_name="Ada")
+    await onboard_by_buttons(user)
+    return user
+
+
+def move_to(clock: FakeClock, instant: datetime) -> None:
+    clock.advance(seconds=(instant - clock.now()).total_seconds())
+
+
+async def test_the_reminder_comes_at_the_chosen_local_time_once(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    assert await next_due(db, 7001) == WEDNESDAY
+    move_to(clock, WEDNESDAY - timedelta(minutes=1))
+    await ada.no_message(within=0.3)
+    move_to(clock, WEDNESDAY)
+    reminder = await ada.receive()
+    assert reminder.plain_text == (
+        "⏰ Hi Ada! Time for today's back routine: 7 exercises, about 12 min."
+    )
+    assert reminder.buttons == ["▶️ Start", "💤 Snooze 30 min", "Skip today"]
+    await ada.no_message(within=0.3)  # once
+    assert await deliveries(db, 7001) == [("2026-11-25", "sent")]
+    assert await next_due(db, 7001) == WEDNESDAY + timedelta(days=1)
+
+
+async def test_no_reminder_on_an_unchosen_day_or_while_paused(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    await ada.send("/days fri")
+    await ada.receive()
+    assert await next_due(db, 7001) == WEDNESDAY + timedelta(days=2)  # Friday
+    await ada.send("/pause 7")
+    await ada.receive()
+    move_to(clock, WEDNESDAY + timedelta(days=2, minutes=1))
+    await ada.no_message(within=0.3)
+    assert await next_due(db, 7001) == WEDNESDAY + timedelta(days=9)  # Fri 4 Dec
+    await ada.send("/resume")
+    await ada.receive()
+    assert await next_due(db, 7001) == WEDNESDAY + timedelta(days=9)
+    move_to(clock, WEDNESDAY + timedelta(days=9))
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
+    assert await deliveries(db, 7001) == [("2026-12-04", "sent")]
+
+
+async def test_snooze_once_then_skip(ada: FakeUser, clock: FakeClock, db: Database) -> None:
+    move_to(clock, WEDNESDAY)
+    reminder = await ada.receive()
+    await ada.press(reminder, "💤 Snooze 30 min")
+    snoozed = await ada.receive_edit(of=reminder)
+    assert snoozed.plain_text == "💤 Snoozed. I'll remind you again at 08:00."
+    assert snoozed.buttons == []
+    clock.advance(minutes=30)
+    again = await ada.receive()
+    assert again.buttons == ["▶️ Start", "Skip today"]  # snoozes once
+    assert (await ada.press(reminder, "💤 Snooze 30 min")).text == (
+        "This menu has expired. Send /settings for a fresh one."
+    )
+    await ada.send("skip today")
+    skipped = await ada.receive_edit(of=again)
+    assert skipped.plain_text == "OK, no routine today. See you next time!"
+    assert await deliveries(db, 7001) == [("2026-11-25", "skipped")]
+    assert await next_due(db, 7001) == WEDNESDAY + timedelta(days=1)
+
+
+async def test_start_on_the_reminder_begins_the_session(ada: FakeUser, clock: FakeClock) -> None:
+    move_to(clock, WEDNESDAY)
+    reminder = await ada.receive()
+    await ada.press(reminder, "▶️ Start")
+    assert (await ada.receive_edit(of=reminder)).plain_text == "⏰ Let's go!"
+    assert "how is your back right now" in (await ada.receive()).plain_text
+
+
+@pytest.mark.parametrize(
+    ("late", "expected"),
+    [(timedelta(hours=1), ["2026-11-25 sent"]), (timedelta(hours=3), ["2026-11-25 missed"])],
+)
+async def test_downtime_within_the_grace_window_gives_one_late_reminder_and_longer_none(
+    run_bot: BotRunner, fake: FakeBotAPI, clock: FakeClock, db: Database,
+    late: timedelta, expected: list[str],
+) -> None:  # fmt: skip
+    bo = fake.user(user_id=7002, first_name="Bo")
+    async with run_bot():
+        await onboard_by_buttons(bo)
+    move_to(clock, WEDNESDAY + late)  # the bot was down at 07:30
+    async with run_bot():
+        if expected == ["2026-11-25 sent"]:
+            late_one = await bo.receive()
+            assert "A little late" in late_one.plain_text
+        await bo.no_message(within=0.3)
+    assert [f"{day} {status}" for day, status in await deliveries(db, 7002)] == expected
+    assert await next_due(db, 7002) == WEDNESDAY + timedelta(days=1)
+
+
+async def test_a_user_who_blocks_the_bot_gets_nothing_and_is_marked_inactive(
+    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+) -> None:
+    await ada.block()
+    async with db.connect() as connection:
+        blocked = await connection.scalar(select(User.blocked_at).where(User.id == 7001))
+    assert blocked == clock.now()
+    assert await next_due(db, 7001) is None
+    move_to(clock, WEDNESDAY + timedelta(minutes=1))
+    await asyncio.sleep(0.3)
+    assert [m for m in fake.messages if m.chat_id == 7001 and "Time for" in m.plain_text] == []
+
+
+async def test_a_deactivated_account_is_marked_inactive_on_the_first_403(
+    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+) -> None:
+    ada.deactivate()  # no update arrives: only the failed send tells
+    move_to(clock, WEDNESDAY)
+    await fake.wait_until(lambda: [d for d in fake.calls if d.method == "sendMessage"
+                                   and d.parameters.get("chat_id") == 7001] or None,
+                          5, "no attempt")  # fmt: skip
+    await asyncio.sleep(0.2)
+    assert await deliveries(db, 7001) == [("2026-11-25", "blocked")]
+    assert await next_due(db, 7001) is None
+
+
+async def test_429_retry_after_is_honoured(
+    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock
+) -> None:
+    fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    started = time.monotonic()
+    move_to(clock, WEDNESDAY)
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
+    assert time.monotonic() - started >= 1.0  # waited as told, then sent once
+    attempts = [
+        c
+        for c in fake.calls
+        if c.method == "sendMessage" and "Time for" in str(c.parameters.get("text"))
+    ]
+    assert len(attempts) == 2
+
+
+async def test_sigkill_after_the_claim_neither_duplicates_nor_loses_the_reminder(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    cy = fake.user(user_id=7003, first_name="Cy")
+    process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
+    database = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}")
+    try:
+        await fake.wait_for_call("setMyCommands", timeout=30)
+        for typed in ("/start", "ok", "no", "2", "7:30", "Berlin"):
+            await cy.send(typed)
+            await cy.receive(timeout=10)
+        fake.stall("sendMessage")  # the send will be in flight when the bot dies
+        async with database.begin() as connection:  # the real clock: make it due now
+            now = datetime.now(UTC)
+            await connection.execute(update(Preferences).values(next_reminder_at=now))
+        await fake.wait_until(
+            lambda: [c for c in fake.calls if c.method == "sendMessage"
+                     and "Time for" in str(c.parameters.get("text"))] or None,
+            30, "the reminder was never attempted",
+        )  # fmt: skip
+        process.kill()
+        await process.communicate()
+        async with database.begin() as connection:  # the claim's lease runs out
+            statuses = (await connection.execute(select(ReminderDelivery.status))).scalars()
+            assert list(statuses) == ["claimed"]
+            await connection.execute(
+                update(ReminderDelivery).values(claimed_at=now - timedelta(minutes=3))
+            )
+        fake.unstall("sendMessage")
+        process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
+        reminder = await cy.receive(timeout=30)
+        assert reminder.plain_text.startswith("⏰ Hi Cy!")
+        await cy.no_message(within=1.5)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), timeout=30)
+        await database.dispose()
+    sent = [m for m in fake.messages if m.chat_id == 7003 and "Time for" in m.plain_text]
+    assert len(sent) == 1
