@@ -6,18 +6,30 @@ import asyncio
 import signal
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from bot.app import BotApplication
-from bot.db.engine import create_engine
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrations import upgrade
 from bot.db.models import Preferences, ReminderDelivery, User
-from tests.conftest import BotRunner, Database, FakeClock
+from bot.db.repo import Repo, UserProfile
+from tests.conftest import BotRunner, Database, FakeClock, fresh_postgres
 from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons
 from tests.test_cli import start_bot_process
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every scheduler test runs on SQLite, and on PostgreSQL when CI provides one."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}"
+    return await fresh_postgres()
+
 
 # Onboarded on Tue 24 Nov at 08:00 in Berlin (07:00 UTC) for 07:30 Berlin time:
 WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # the first reminder, 07:30 in Berlin
@@ -223,3 +235,36 @@ async def test_sigkill_after_the_claim_neither_duplicates_nor_loses_the_reminder
         await database.dispose()
     sent = [m for m in fake.messages if m.chat_id == 7003 and "Time for" in m.plain_text]
     assert len(sent) == 1
+
+
+async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    factory = create_session_factory(engine)
+    now = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+    async with factory() as db:
+        for user_id in range(1, 201):
+            await Repo(db).users.get_or_create(UserProfile(user_id, f"User {user_id}"), now)
+        await db.execute(
+            update(Preferences).values(
+                reminder_time=time_of_day(7, 30), timezone="Europe/Berlin",
+                reminders_enabled=True, onboarding_step=None, next_reminder_at=now,
+            )
+        )  # fmt: skip
+        await db.commit()
+
+    async def dispatcher() -> list[int]:
+        claimed: list[int] = []
+        while True:
+            async with factory() as db:
+                batch = await Repo(db).reminders.claim_due(now, timedelta(hours=2), limit=20)
+                await db.commit()
+            if not batch:
+                return claimed
+            claimed += [reminder.user_id for reminder in batch]
+
+    first, second = await asyncio.gather(dispatcher(), dispatcher())
+    await engine.dispose()
+    assert sorted(first + second) == list(range(1, 201))  # each once, none lost
