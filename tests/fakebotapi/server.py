@@ -113,6 +113,24 @@ class _ChatBudget:
         self.tokens = min(CHAT_BURST, self.tokens + 1)
 
 
+class _RealTimeBudget:
+    """A bucket of `rate` sends a second for all chats together, on the wall clock."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = rate
+        self.at = time.monotonic()
+
+    def take(self) -> float | None:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return (1 - self.tokens) / self.rate
+        self.tokens -= 1
+        return None
+
+
 class FakeBotAPI:
     """The fake server; use as `async with FakeBotAPI(token=...) as api`.
 
@@ -120,8 +138,15 @@ class FakeBotAPI:
     time a test skips counts as time passed.
     """
 
-    def __init__(self, token: str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        clock: Callable[[], datetime] | None = None,
+        global_per_second: float | None = None,
+    ) -> None:
         self.token = token
+        # Telegram's overall limit for bulk sends, in real time (off unless asked for).
+        self._global = _RealTimeBudget(global_per_second) if global_per_second else None
         self._clock = clock or (lambda: datetime.now(UTC))
         self._budgets: dict[int, _ChatBudget] = {}
         self.flood_refusals: list[ApiCall] = []
@@ -352,7 +377,9 @@ class FakeBotAPI:
                 del self._errors[method.lower()]
             return _error(injected.error)
         if method.lower() in LIMITED_METHODS and isinstance(parameters.get("chat_id"), int):
-            wait = self._budget(parameters["chat_id"]).take(self._seconds())
+            wait = self._global.take() if self._global else None
+            if wait is None:
+                wait = self._budget(parameters["chat_id"]).take(self._seconds())
             if wait is not None:
                 self.flood_refusals.append(self.calls[-1])
                 retry_after = max(1, round(wait))

@@ -1,0 +1,125 @@
+"""Reminder fan-out against the fake Bot API with Telegram's 30 messages/s limit.
+
+Seeds N subscribers whose reminder is due in the same minute, runs the real
+bot (dispatcher included) against the fake Bot API, and meanwhile has one
+person use the bot, to see whether interactive replies wait behind the fan-out.
+
+    .venv/bin/python -m bench.reminder_fanout --users 3000
+
+Prints: delivered, duplicates, 429s, time to deliver against the N/30 s
+floor, and the p50/p95 latency of the interactive replies during the fan-out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from datetime import time as time_of_day
+from pathlib import Path
+
+from sqlalchemy import update
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.content import load_content
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrations import upgrade
+from bot.db.models import Preferences
+from bot.db.repo import Repo, UserProfile
+from bot.logging_setup import configure_logging
+from bot.services import Timing
+from tests.fakebotapi import FakeBotAPI
+
+TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
+NOW = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+TELEGRAM_LIMIT = 30.0  # messages a second, all chats together
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return NOW
+
+
+async def seed(url: str, users: int) -> None:
+    engine = create_engine(url)
+    await upgrade(engine)
+    async with create_session_factory(engine)() as db:
+        repo = Repo(db)
+        for user_id in range(1, users + 1):
+            await repo.users.get_or_create(UserProfile(user_id, f"User {user_id}"), NOW)
+        await db.execute(
+            update(Preferences).values(
+                reminder_time=time_of_day(7, 30), timezone="Europe/Berlin",
+                reminders_enabled=True, onboarding_step=None, next_reminder_at=NOW,
+            )
+        )  # fmt: skip
+        await db.commit()
+    await engine.dispose()
+
+
+async def run(users: int) -> None:
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+    await seed(url, users)
+    async with FakeBotAPI(TOKEN, global_per_second=TELEGRAM_LIMIT) as fake:
+        for user_id in range(1, users + 1):
+            fake.user(user_id=user_id, first_name=f"User {user_id}")
+        person = fake.user(user_id=10**9, first_name="Interactive")
+        settings = load_settings(
+            _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url, database_url=url
+        )
+        app = build_application(settings, load_content(), FixedClock(), Timing(0.5, 5.0))
+        await app.initialize()
+        assert app.post_init is not None
+        assert app.updater is not None
+        started = time.monotonic()
+        await app.post_init(app)
+        await app.updater.start_polling(
+            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        await app.start()
+        latencies: list[float] = []
+
+        def delivered() -> int:
+            return sum(1 for m in fake.messages if m.chat_id != person.id)
+
+        while delivered() < users and time.monotonic() - started < users / 10 + 60:
+            sent_at = time.monotonic()
+            await person.send("/help")
+            await person.receive(timeout=30)
+            latencies.append(time.monotonic() - sent_at)
+            await asyncio.sleep(0.5)
+        elapsed = time.monotonic() - started
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+        per_chat = Counter(m.chat_id for m in fake.messages if m.chat_id != person.id)
+        latencies.sort()
+        p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+        print(f"subscribers due at once:  {users}")
+        print(f"delivered:                {len(per_chat)}")
+        print(f"duplicates:               {sum(n - 1 for n in per_chat.values())}")
+        print(f"429s received:            {len(fake.flood_refusals)}")
+        print(f"time to deliver:          {elapsed:.1f} s (floor at 30/s: {users / 30:.1f} s)")
+        print(f"interactive replies:      {len(latencies)} during the fan-out")
+        print(f"interactive latency p50:  {statistics.median(latencies) * 1000:.0f} ms")
+        print(f"interactive latency p95:  {p95 * 1000:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=3000)
+    configure_logging("WARNING")
+    asyncio.run(run(parser.parse_args().users))
+
+
+if __name__ == "__main__":
+    main()
