@@ -268,3 +268,12 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
     first, second = await asyncio.gather(dispatcher(), dispatcher())
     await engine.dispose()
     assert sorted(first + second) == list(range(1, 201))  # each once, none lost
+
+
+async def test_a_network_error_is_retried_with_backoff(
+    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+) -> None:
+    fake.inject_error("sendMessage", 502, "Bad Gateway")
+    move_to(clock, WEDNESDAY)
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
+    assert await deliveries(db, 7001) == [("2026-11-25", "sent")]
