@@ -42,6 +42,7 @@ from bot.handlers import (
     reminders,
     replies,
     session,
+    stretch,
 )
 from bot.handlers.accounts import on_new_message
 from bot.reminders import dispatcher
@@ -60,6 +61,8 @@ COMMANDS: list[tuple[str, Handler]] = [
     ("start", onboarding.start),
     ("help", help.show_help),
     ("today", session.today_command),
+    ("stretch", stretch.stretch_command),
+    ("exercises", stretch.exercises_command),
     ("settings", preferences.settings_command),
     ("time", preferences.time_command),
     ("timezone", preferences.timezone_command),
@@ -80,6 +83,7 @@ BUTTONS: list[tuple[str, Handler]] = [
     ("del:", privacy.on_delete_button),
     (SESSION_BUTTONS, session.on_button),
     (REMINDER_BUTTONS, reminders.on_button),
+    (stretch.PREFIX, stretch.on_button),
 ]
 
 

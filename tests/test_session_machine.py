@@ -40,6 +40,7 @@ from bot.domain.session import (
     Start,
     Stop,
     Stopped,
+    Swap,
     SwitchSides,
     Timer,
     TimerFired,
@@ -99,7 +100,7 @@ def in_phase(phase: Phase) -> SessionState:
 
 EVENTS: list[Event] = [
     CheckedIn(3, PLAN), Start(), Done(), Pain(), Skip(), Stop(), Rating(0), Rating(5), Rating(9),
-    *(TimerFired(timer) for timer in Timer),
+    *(TimerFired(timer) for timer in Timer), Swap(KNEE),
 ]  # fmt: skip
 
 
@@ -255,3 +256,14 @@ def test_a_reply_that_means_nothing_now_gets_a_hint() -> None:
     state = in_phase(Phase.REPS)
     assert step(state, Rating(3), NOW).effects == [Hint(Phase.REPS)]
     assert step(SessionState(), Done(), NOW).effects == [Hint(Phase.CHECK_IN)]
+
+
+def test_a_swap_puts_the_asked_exercise_in_place_and_drops_it_later() -> None:
+    state = started()
+    assert [item.exercise_id for item in state.plan][:2] != ["knee_to_chest"]
+    state, effects = run(state, Start(), Swap(KNEE))
+    assert (state.phase, state.item, effects[-1]) == (Phase.INTRO, 0, ShowIntro(0))
+    ids = [item.exercise_id for item in state.plan]
+    assert ids[0] == "knee_to_chest"
+    assert ids.count("knee_to_chest") == 1
+    assert len(ids) == len(PLAN) - (1 if KNEE in PLAN else 0)

@@ -54,10 +54,13 @@ class Coach:
     def view(self) -> SessionView:
         return SessionView(self.content)
 
-    async def begin(self, user_id: int, preferences: Preferences) -> GuidedSession:
-        """A new session for today: it starts with the pain check-in."""
+    async def begin(
+        self, user_id: int, preferences: Preferences, plan: tuple[Item, ...] = ()
+    ) -> GuidedSession:
+        """A new session for today, starting with the pain check-in. Without a `plan`
+        the routine is planned after the check-in; with one ("Do it now") it is that."""
         today = self.now.astimezone(zone_info(preferences.timezone)).date()
-        state = SessionState()
+        state = SessionState(plan=plan)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
         await self._deliver(row, state, [Send(self.content.messages.session.check_in)])
@@ -98,8 +101,11 @@ class Coach:
         assert preferences is not None
         plan_text = None
         if before.phase is Phase.CHECK_IN and isinstance(event, Rating):
-            made, plan_text = await self._plan(row, preferences, event.value)
-            event = CheckedIn(event.value, made, version=event.version)
+            if before.plan:  # chosen already: one exercise, "Do it now"
+                event = CheckedIn(event.value, before.plan, version=event.version)
+            else:
+                made, plan_text = await self._plan(row, preferences, event.value)
+                event = CheckedIn(event.value, made, version=event.version)
         transition = session.step(before, event, self.now)
         after = transition.state
         if after.version == before.version:  # a hint or a stale event: nothing stored
@@ -120,6 +126,13 @@ class Coach:
         self.countdowns.stop(row.id)
         await self._deliver(row, after, outs)
         return transition
+
+    async def item_for(self, user_id: int, exercise_id: str, zone_name: str) -> Item:
+        """One exercise at the dosage the user has reached."""
+        history = await self.repo.sessions.history(user_id, zone_info(zone_name))
+        exercise = self.content.catalogue.by_id(exercise_id)
+        assert exercise is not None
+        return Item(exercise_id, routine.dose_for(exercise.dosage, routine.level_for(history)))
 
     async def _plan(
         self, row: GuidedSession, preferences: Preferences, rating: int
@@ -195,6 +208,8 @@ class Coach:
                 )  # fmt: skip
         if markup is None and not prompt_done:
             await self._retire_prompt(row)
+        # The live message id too is state: a timer may fire a moment from now.
+        await self.repo.session.commit()
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:
         return await self.bot.send_message(

@@ -278,6 +278,22 @@ class ReminderTexts(Strict):
     snoozed_already: Annotated[str, L()]  # a pop-up answer: plain text
 
 
+class StretchTexts(Strict):
+    card: Annotated[str, T("name", "purpose", "steps", "dose", "safety")]
+    do_button: Annotated[str, L()]
+    all_button: Annotated[str, L()]
+    usage: Annotated[str, T()]
+    catalogue: Annotated[str, T()]
+    stretch_label: Annotated[str, L("name")]
+    strength_label: Annotated[str, L("name")]
+    ambiguous: Annotated[str, T()]
+    not_found: Annotated[str, T("text")]
+    swap_offer: Annotated[str, T("name", "current")]
+    swap_button: Annotated[str, L("name")]
+    keep_button: Annotated[str, L()]
+    kept: Annotated[str, T("name")]
+
+
 class Messages(Strict):
     """content/messages.yaml: every text a user reads, grouped by feature."""
 
@@ -294,6 +310,7 @@ class Messages(Strict):
     errors: ErrorTexts
     session: SessionTexts
     reminders: ReminderTexts
+    stretch: StretchTexts
 
     @model_validator(mode="after")
     def _command_names(self) -> Self:

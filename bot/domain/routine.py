@@ -98,10 +98,15 @@ def dose_for(dosage: Dosage, level: int) -> Dose:
     )
 
 
+def level_for(history: History) -> int:
+    """How far the dosage has grown: a step per SESSIONS_PER_LEVEL pain-free sessions."""
+    return min(history.pain_free_sessions // SESSIONS_PER_LEVEL, MAX_LEVEL)
+
+
 def plan(exercises: list[Exercise], history: History, today: date) -> Routine:
     """Pick today's routine from the catalogue and the user's history."""
     gentler = history.latest_pain is not None and history.latest_pain >= HIGH_PAIN
-    level = 0 if gentler else min(history.pain_free_sessions // SESSIONS_PER_LEVEL, MAX_LEVEL)
+    level = 0 if gentler else level_for(history)
     chosen: list[PlannedExercise] = []
     left_out: list[LeftOut] = []
     for exercise in exercises:

@@ -142,6 +142,13 @@ class Rating(Event):
 
 
 @dataclass(frozen=True)
+class Swap(Event):
+    """Do this exercise now, in place of the current one ("child's pose instead?")."""
+
+    item: Item
+
+
+@dataclass(frozen=True)
 class TimerFired(Event):
     timer: Timer
 
@@ -338,6 +345,13 @@ def _on_reply(state: SessionState, event: Event, now: datetime) -> Transition:
             return _next_exercise(replace(state, skipped=(*state.skipped, state.exercise_id)), now)
         case Rating(value=value) if phase is Phase.PAIN_RATING:
             return _on_pain_rating(state, value, now)
+        case Swap(item=new) if phase in WORKING or phase in (Phase.PAIN_CHOICE, Phase.PAUSED):
+            rest = tuple(
+                i for i in state.plan[state.item + 1 :] if i.exercise_id != new.exercise_id
+            )
+            plan = (*state.plan[: state.item], new, *rest)
+            swapped = _waiting(state, now, phase=Phase.INTRO, plan=plan, block=0, resume_phase=None)
+            return Transition(swapped, [ShowIntro(state.item)])
         case Start() | Done() if phase is Phase.PAIN_CHOICE:
             return _begin_block(state, now)
         case Start() | Done() if phase is Phase.INTRO:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers import onboarding, preferences, privacy, reminders, session
+from bot.handlers import onboarding, preferences, privacy, reminders, session, stretch
 from bot.handlers.accounts import find_account
 from bot.handlers.menus import send
 
@@ -34,6 +34,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     elif not (
         await session.on_typed(update, context, waiting, text)
         or await reminders.on_typed(update, context, waiting, text)
+        or await stretch.on_typed(update, context, text)
     ):
         await send(update, context.content.messages.fallback.not_understood)
 

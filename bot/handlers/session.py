@@ -6,15 +6,18 @@ and let the coach (bot/coaching/runner.py) apply and render it.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 
 from bot.coaching.runner import Coach
-from bot.coaching.view import parse_callback
-from bot.content.templates import render
+from bot.coaching.view import callback_data, parse_callback
+from bot.content.models import Exercise
+from bot.content.templates import label, render
 from bot.context import BotContext
 from bot.db.models import GuidedSession, Preferences
 from bot.domain.onboarding import Step
-from bot.domain.session import Done, Event, Pain, Phase, Rating, Skip, Stale, Start, Stop
+from bot.domain.session import Done, Event, Pain, Phase, Rating, Skip, Stale, Start, Stop, Swap
+from bot.domain.stretch_search import Found, find
 from bot.domain.timezones import zone_info
 from bot.domain.words import parse_rating, session_word
 from bot.handlers.accounts import require_account
@@ -98,6 +101,24 @@ async def on_button(update: Update, context: BotContext) -> None:
         await coach(context).close(row, "stopped")
         await coach(context).begin(row.user_id, preferences)
         return
+    if action == "keep":  # declined a swap: nothing changes
+        await query.answer()
+        state = context.repo.sessions.state_of(row)
+        if state.plan and isinstance(query.message, Message):
+            name = coach(context).view.exercise(state, state.item).name
+            kept = render(context.content.messages.stretch.kept, name=name)
+            await query.message.edit_text(kept, parse_mode=ParseMode.HTML)
+        return
+    if action.startswith("swap-"):
+        if context.content.catalogue.by_id(action.removeprefix("swap-")) is None:
+            await query.answer(stale)
+            return
+        item = await coach(context).item_for(
+            row.user_id, action.removeprefix("swap-"), preferences.timezone
+        )
+        transition = await coach(context).advance(row, Swap(item, version=version))
+        await query.answer(stale if any(isinstance(e, Stale) for e in transition.effects) else None)
+        return
     event = _button_event(action, version)
     if event is None:
         await query.answer(stale)
@@ -120,11 +141,57 @@ async def on_typed(
     elif rating is not None:
         event = Rating(rating)
     else:
-        phase = context.repo.sessions.state_of(row).phase
-        await send(update, coach(context).view.hint(phase))
+        state = context.repo.sessions.state_of(row)
+        asked = find(text, context.content.catalogue.exercises)
+        current = state.exercise_id if state.plan else None
+        if isinstance(asked, Found) and asked.exercise_id != current:
+            exercise = context.content.catalogue.by_id(asked.exercise_id)
+            assert exercise is not None
+            await offer_swap(update, context, row, exercise)
+        else:
+            await send(update, coach(context).view.hint(state.phase))
         return True
     await coach(context).advance(row, event)
     return True
+
+
+async def do_now(
+    update: Update, context: BotContext, preferences: Preferences, exercise: Exercise
+) -> None:
+    """ "Do it now": a guided session of this one exercise, or a swap into today's."""
+    texts = context.content.messages.session
+    if preferences.onboarding_step is not None:
+        step_text = texts.not_cleared if preferences.onboarding_step == Step.CLEARANCE else None
+        await send(update, step_text or texts.not_set_up)
+        return
+    row = await todays_open_session(context, preferences)
+    if row is not None:
+        await offer_swap(update, context, row, exercise)
+        return
+    item = await coach(context).item_for(preferences.user_id, exercise.id, preferences.timezone)
+    await coach(context).begin(preferences.user_id, preferences, (item,))
+
+
+async def offer_swap(
+    update: Update, context: BotContext, row: GuidedSession, exercise: Exercise
+) -> None:
+    """ "Can I do child's pose instead?" in a session: ask before changing course."""
+    texts = context.content.messages.stretch
+    state = context.repo.sessions.state_of(row)
+    view = coach(context).view
+    current = view.exercise(state, state.item).name if state.plan else ""
+    markup = InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(
+                label(texts.swap_button, name=exercise.name),
+                callback_data=callback_data(row.id, state.version, f"swap-{exercise.id}"),
+            ),
+            InlineKeyboardButton(
+                label(texts.keep_button), callback_data=callback_data(row.id, state.version, "keep")
+            ),
+        ]]
+    )  # fmt: skip
+    await send(update, render(texts.swap_offer, name=exercise.name, current=current), markup)
 
 
 def _button_event(action: str, version: int) -> Event | None:

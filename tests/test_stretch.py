@@ -1,0 +1,108 @@
+"""Asking for a stretch end to end: /stretch, /exercises, plain words, "Do it now", swaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import BotApplication
+from bot.content import load_content
+from tests.conftest import FakeClock
+from tests.fakebotapi import FakeBotAPI, FakeUser
+from tests.journeys import onboard_by_buttons, start_today
+
+CATALOGUE = load_content().catalogue
+
+
+@pytest.fixture
+async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+    user = fake.user(user_id=8001, first_name="Ada")
+    await onboard_by_buttons(user)
+    return user
+
+
+async def test_stretch_with_a_name_shows_the_card(ada: FakeUser) -> None:
+    await ada.send("/stretch brdge")
+    card = await ada.receive()
+    bridge = CATALOGUE.by_id("bridge")
+    assert bridge is not None
+    assert card.plain_text.startswith("Bridge Exercise\n" + bridge.purpose)
+    for number, step in enumerate(bridge.steps, start=1):
+        assert f"{number}. {step}" in card.plain_text
+    assert "🎯 2 sets of 10 reps" in card.plain_text
+    assert f"⚠️ {bridge.safety}" in card.plain_text
+    assert card.buttons == ["▶️ Do it now", "📚 All exercises"]
+
+
+async def test_stretch_without_a_name_and_exercises_show_the_catalogue(ada: FakeUser) -> None:
+    await ada.send("/stretch")
+    usage = await ada.receive()
+    assert "Send a name like /stretch bridge" in usage.plain_text
+    assert len(usage.buttons) == 7
+    await ada.send("/exercises")
+    catalogue = await ada.receive()
+    stretches = [e.name for e in CATALOGUE.exercises if e.kind == "stretch"]
+    assert catalogue.buttons[: len(stretches)] == [f"🧘 {name}" for name in stretches]
+    assert catalogue.buttons[len(stretches) :] == [
+        f"💪 {e.name}" for e in CATALOGUE.exercises if e.kind == "strengthening"
+    ]
+    await ada.press(catalogue, "💪 Bird-Dog Exercise")
+    assert (await ada.receive()).plain_text.startswith("Bird-Dog Exercise")
+
+
+async def test_plain_words_ask_for_a_stretch(ada: FakeUser) -> None:
+    await ada.send("how do I do the knee to chest stretch?")
+    assert (await ada.receive()).plain_text.startswith("Knee-to-Chest Stretch")
+    await ada.send("something for tight hamstrings")
+    assert (await ada.receive()).plain_text.startswith("Seated Forward Bend")
+
+
+async def test_an_ambiguous_request_is_resolved_by_a_button(ada: FakeUser) -> None:
+    await ada.send("glutes")
+    choice = await ada.receive()
+    assert choice.plain_text == "Which one did you mean?"
+    assert set(choice.buttons) == {"Bridge Exercise", "Knee-to-Chest Stretch"}
+    await ada.press(choice, "Bridge Exercise")
+    assert (await ada.receive()).plain_text.startswith("Bridge Exercise")
+
+
+async def test_nonsense_gets_a_helpful_answer(ada: FakeUser) -> None:
+    await ada.send("/stretch <b>flying unicorn</b>")
+    reply = await ada.receive()
+    assert reply.plain_text == (
+        'I couldn\'t find an exercise for "<b>flying unicorn</b>". Here are all of them:'
+    )
+    assert len(reply.buttons) == 7
+    await ada.send("flying unicorn")
+    assert (await ada.receive()).plain_text.startswith("I didn't catch that.")
+
+
+async def test_do_it_now_runs_one_exercise_guided_with_its_timer(
+    ada: FakeUser, clock: FakeClock
+) -> None:
+    await ada.send("/stretch childs pose")
+    await ada.press(await ada.receive(), "▶️ Do it now")
+    await ada.press(await ada.receive(), "1")  # the pain check-in comes first
+    card = await ada.receive()
+    assert card.plain_text.startswith("1/1 · Child’s Pose")
+    await ada.press(card, "▶️ Start")
+    hold = await ada.receive()
+    assert hold.plain_text.endswith("⏳ 20 s left")
+    clock.advance(seconds=20)
+    assert (await ada.receive_edit(of=hold)).plain_text == "✅ Child’s Pose: hold done."
+    assert "How is your back now" in (await ada.receive()).plain_text
+
+
+async def test_naming_another_exercise_in_a_session_offers_a_swap(ada: FakeUser) -> None:
+    await start_today(ada)  # at Cat-Cow
+    await ada.send("can I do the bridge instead?")
+    offer = await ada.receive()
+    assert offer.plain_text == "Do you want to do Bridge Exercise now instead of Cat-Cow Stretch?"
+    await ada.press(offer, "🔄 Swap to Bridge Exercise")
+    # Bridge takes Cat-Cow's place, and is not done twice: six exercises now.
+    assert (await ada.receive()).plain_text.startswith("1/6 · Bridge Exercise")
+    await ada.send("child's pose please")
+    declined = await ada.receive()
+    await ada.press(declined, "Keep going")
+    assert (await ada.receive_edit(of=declined)).plain_text == (
+        "OK, carrying on with Bridge Exercise."
+    )
