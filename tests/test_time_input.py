@@ -19,6 +19,8 @@ from bot.domain.timezones import parse_timezone, zone_at, zone_info
         ("7", time(7, 0)), ("19h05", time(19, 5)), (" 23:59 ", time(23, 59)), ("0:00", time(0, 0)),
         ("25:99", None), ("24:00", None), ("7:60", None), ("13 pm", None), ("0 am", None),
         ("tomorrow", None), ("", None), ("7:3", None), ("07:30:15", None), ("-7:30", None),
+        ("7 30", time(7, 30)), ("19h", time(19, 0)), ("Noon", time(12, 0)),
+        ("midnight", time(0, 0)), ("1230", None), ("7 3", None),
     ],
 )  # fmt: skip
 def test_parse_time(text: str, expected: time | None) -> None:

@@ -6,8 +6,9 @@ import re
 from datetime import time
 
 _TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?P<half>[ap])?\.?\s*(?:m\.?)?$"
+    r"^(?P<hour>\d{1,2})(?:\s*[:.h\s]\s*(?P<minute>\d{2}))?\s*h?\s*(?P<half>[ap])?\.?\s*(?:m\.?)?$"
 )
+_NAMED = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
 
 def parse_time(text: str) -> time | None:
@@ -16,7 +17,10 @@ def parse_time(text: str) -> time | None:
     24-hour by default; "am"/"pm" switch to the 12-hour reading (12 am is
     midnight, 12 pm is noon). A bare hour ("7") means 07:00.
     """
-    match = _TIME.match(text.strip().casefold())
+    cleaned = text.strip().casefold()
+    if cleaned in _NAMED:
+        return _NAMED[cleaned]
+    match = _TIME.match(cleaned)
     if match is None:
         return None
     hour = int(match["hour"])
