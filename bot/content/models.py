@@ -294,6 +294,26 @@ class StretchTexts(Strict):
     kept: Annotated[str, T("name")]
 
 
+class ProgressTexts(Strict):
+    chart_title: Annotated[str, L()]  # chart labels: plain text
+    chart_before: Annotated[str, L()]
+    chart_after: Annotated[str, L()]
+    chart_y_axis: Annotated[str, L()]
+    chart_session_day: Annotated[str, L()]
+    summary: Annotated[str, T("streak", "best", "week", "month", "completion", "change")]
+    trouble: Annotated[str, T("name")]
+    days: Annotated[str, T("days")]
+    one_day: Annotated[str, T()]
+    no_days: Annotated[str, T()]
+    no_change: Annotated[str, T()]
+    no_data: Annotated[str, T()]
+    history_header: Annotated[str, T()]
+    history_line: Annotated[str, T("date", "done", "before", "after", "note")]
+    history_unfinished: Annotated[str, T()]
+    history_none: Annotated[str, T()]
+    no_rating: Annotated[str, T()]
+
+
 class Messages(Strict):
     """content/messages.yaml: every text a user reads, grouped by feature."""
 
@@ -311,6 +331,7 @@ class Messages(Strict):
     session: SessionTexts
     reminders: ReminderTexts
     stretch: StretchTexts
+    progress: ProgressTexts
 
     @model_validator(mode="after")
     def _command_names(self) -> Self:

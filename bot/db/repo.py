@@ -24,6 +24,7 @@ from bot.db.models import (
     User,
 )
 from bot.domain import session_codec
+from bot.domain.progress import SessionRecord
 from bot.domain.routine import History
 from bot.domain.session import MODERATE_PAIN, SessionState
 from bot.domain.timezones import zone_info
@@ -226,6 +227,29 @@ class SessionRepo:
             .with_for_update(skip_locked=True)
         )
         return [DueTimer(*row) for row in rows]
+
+    async def records(self, user_id: int, limit: int = 400) -> list[SessionRecord]:
+        """The user's sessions, newest first, as the progress statistics need them."""
+        rows = await self.session.scalars(
+            select(GuidedSession)
+            .where(GuidedSession.user_id == user_id)
+            .order_by(GuidedSession.started_at.desc())
+            .limit(limit)
+        )
+        records = []
+        for row in rows:
+            state = session_codec.load(row.state)
+            if state.pain_before is None:  # never got past the check-in
+                continue
+            records.append(
+                SessionRecord(
+                    day=row.local_date, finished=row.outcome == "finished",
+                    pain_before=state.pain_before, pain_after=state.pain_after,
+                    done=state.done, skipped=state.skipped,
+                    painful=tuple(exercise for exercise, _ in state.painful),
+                )
+            )  # fmt: skip
+        return records
 
     async def finished_days(self, user_id: int) -> list[date]:
         rows = await self.session.scalars(

@@ -1,17 +1,100 @@
-"""Streaks: consecutive local days with a finished session."""
+"""Progress from a user's sessions: streaks over local days, and the numbers /progress shows.
+
+Pure: it takes plain records of past sessions (already in the user's local
+days), so DST and time-zone changes are settled before it is called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 
-def streak(days_done: Iterable[date], today: date) -> int:
-    """Days in a row with a session, ending today (or yesterday, if today is still open)."""
+def streak(
+    days_done: Iterable[date], today: date, rest_day: Callable[[date], bool] = lambda _: False
+) -> int:
+    """Days in a row with a session, ending today (or yesterday, if today is still open).
+
+    A rest day (not one of the user's reminder days, or paused) neither counts
+    nor breaks the streak.
+    """
     done = set(days_done)
     day = today if today in done else today - timedelta(days=1)
     count = 0
-    while day in done:
-        count += 1
+    for _ in range(3660):  # ten years back at most
+        if day in done:
+            count += 1
+        elif not rest_day(day):
+            break
         day -= timedelta(days=1)
     return count
+
+
+def best_streak(
+    days_done: Iterable[date], rest_day: Callable[[date], bool] = lambda _: False
+) -> int:
+    """The longest run of session days, rest days bridging the gaps."""
+    done = sorted(set(days_done))
+    best = run = 0
+    previous: date | None = None
+    for day in done:
+        bridged = previous is not None and all(
+            rest_day(previous + timedelta(days=k)) for k in range(1, (day - previous).days)
+        )
+        run = run + 1 if bridged else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One past session, as the statistics need it."""
+
+    day: date  # the user's local day
+    finished: bool
+    pain_before: int | None
+    pain_after: int | None
+    done: tuple[str, ...]
+    skipped: tuple[str, ...]
+    painful: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stats:
+    current_streak: int
+    best_streak: int
+    sessions_this_week: int
+    sessions_this_month: int
+    completion_rate: float | None  # finished / started; None without sessions
+    average_pain_change: float | None  # after - before, over sessions with both
+    most_skipped: str | None  # exercise id skipped or painful most often (at least twice)
+
+
+def stats(
+    records: list[SessionRecord], today: date, rest_day: Callable[[date], bool] = lambda _: False
+) -> Stats:
+    finished_days = [r.day for r in records if r.finished]
+    week_start = today - timedelta(days=today.weekday())
+    changes = [
+        r.pain_after - r.pain_before
+        for r in records
+        if r.pain_before is not None and r.pain_after is not None
+    ]
+    troubles = Counter(e for r in records for e in (*r.skipped, *r.painful))
+    worst = troubles.most_common(1)
+    return Stats(
+        current_streak=streak(finished_days, today, rest_day),
+        best_streak=best_streak(finished_days, rest_day),
+        sessions_this_week=sum(1 for r in records if r.finished and r.day >= week_start),
+        sessions_this_month=sum(
+            1
+            for r in records
+            if r.finished and (r.day.year, r.day.month) == (today.year, today.month)
+        ),
+        completion_rate=len(finished_days) / len(records) if records else None,
+        average_pain_change=sum(changes) / len(changes) if changes else None,
+        most_skipped=worst[0][0] if worst and worst[0][1] >= 2 else None,
+    )

@@ -1,0 +1,1 @@
+"""Progress people can see: the chart picture."""

@@ -1,0 +1,108 @@
+"""Streaks, statistics, the chart, and /progress and /history end to end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.app import BotApplication
+from bot.content import load_content
+from bot.domain.progress import SessionRecord, best_streak, stats, streak
+from bot.progress.chart import ChartLabels, render_chart
+from tests.conftest import FakeClock
+from tests.fakebotapi import FakeBotAPI, FakeUser
+from tests.journeys import coach_through, onboard_by_buttons, start_today
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+TEXTS = load_content().messages.progress
+LABELS = ChartLabels(
+    TEXTS.chart_title, TEXTS.chart_before, TEXTS.chart_after, TEXTS.chart_y_axis,
+    TEXTS.chart_session_day,
+)  # fmt: skip
+
+
+def record(
+    day: date, finished: bool = True, before: int = 4, after: int = 2, **extra: tuple[str, ...]
+) -> SessionRecord:
+    return SessionRecord(
+        day=day, finished=finished, pain_before=before, pain_after=after,
+        done=extra.get("done", ("bridge",)), skipped=extra.get("skipped", ()),
+        painful=extra.get("painful", ()),
+    )  # fmt: skip
+
+
+def days_ago(*numbers: int) -> list[date]:
+    return [TODAY - timedelta(days=n) for n in numbers]
+
+
+def test_a_streak_counts_local_days_and_rest_days_bridge_it() -> None:
+    assert streak(days_ago(0, 1, 2), TODAY) == 3
+    assert streak(days_ago(1, 2), TODAY) == 2  # today still open
+    assert streak(days_ago(0, 2), TODAY) == 1  # a missed day breaks it
+    weekends_off = lambda day: day.weekday() >= 5  # noqa: E731
+    # Fri 20, Mon 23, Tue 24: the weekend between is a rest day.
+    assert streak(days_ago(0, 1, 4), TODAY, weekends_off) == 3
+    paused = lambda day: date(2026, 11, 10) <= day <= date(2026, 11, 21)  # noqa: E731
+    assert streak([*days_ago(0, 1, 2), date(2026, 11, 9)], TODAY, paused) == 4
+    assert best_streak([*days_ago(10, 11, 12, 13), *days_ago(0, 1)]) == 4
+
+
+def test_statistics_of_a_month() -> None:
+    records = [
+        record(TODAY),
+        record(TODAY - timedelta(days=1), skipped=("bridge",)),
+        record(TODAY - timedelta(days=2), finished=False, painful=("bridge",)),
+        record(TODAY - timedelta(days=9), before=6, after=5),
+    ]
+    numbers = stats(records, TODAY)
+    assert numbers.current_streak == 2
+    assert numbers.sessions_this_week == 2  # Mon 23 and Tue 24
+    assert numbers.sessions_this_month == 3
+    assert numbers.completion_rate == 0.75
+    assert numbers.average_pain_change == pytest.approx((-2 - 2 - 2 - 1) / 4)
+    assert numbers.most_skipped == "bridge"
+    assert stats([], TODAY).completion_rate is None
+
+
+def test_the_chart_of_a_realistic_month_is_a_png_of_sensible_size() -> None:
+    month = [
+        record(TODAY - timedelta(days=n), finished=n % 5 != 0, before=3 + n % 4, after=1 + n % 3)
+        for n in range(0, 30)
+        if n % 7 != 3
+    ]
+    png = render_chart(month, TODAY, LABELS)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (800, 500)
+    assert 10_000 < len(png) < 300_000
+
+
+@pytest.fixture
+async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+    user = fake.user(user_id=9101, first_name="Ada")
+    await onboard_by_buttons(user)
+    return user
+
+
+async def test_progress_and_history_before_any_session(ada: FakeUser) -> None:
+    await ada.send("/progress")
+    assert (await ada.receive()).plain_text.startswith("📈 No sessions yet")
+    await ada.send("/history")
+    assert (await ada.receive()).plain_text == "No sessions yet. Send /today to start one."
+
+
+async def test_progress_sends_the_chart_and_the_numbers(ada: FakeUser, clock: FakeClock) -> None:
+    _, first = await start_today(ada, rating="4")
+    await coach_through(ada, clock, first, typed=True, after_rating="2")
+    await ada.send("/progress")
+    photo = await ada.receive()
+    assert photo.method == "sendPhoto"
+    assert photo.photo is not None
+    assert photo.photo.startswith(b"\x89PNG")
+    assert "Streak: 1 day (best 1 day)" in photo.plain_text
+    assert "Sessions: 1 this week, 1 this month" in photo.plain_text
+    assert "Pain change per session: -2.0" in photo.plain_text
+    await ada.send("/history")
+    history = await ada.receive()
+    assert history.plain_text == "🗒 Your last sessions\nTue 24 Nov: 7 done, pain 4 → 2"
