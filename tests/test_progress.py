@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import BotApplication
 from bot.content import load_content
+from bot.db.models import Preferences
 from bot.domain.progress import SessionRecord, best_streak, stats, streak
 from bot.progress.chart import ChartLabels, render_chart
-from tests.conftest import FakeClock
+from tests.conftest import Database, FakeClock
 from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 
@@ -106,3 +108,47 @@ async def test_progress_sends_the_chart_and_the_numbers(ada: FakeUser, clock: Fa
     await ada.send("/history")
     history = await ada.receive()
     assert history.plain_text == "🗒 Your last sessions\nTue 24 Nov: 7 done, pain 4 → 2"
+
+
+SUNDAY_EVENING = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
+
+
+async def test_the_weekly_summary_comes_on_sunday_evening_with_the_week(
+    ada: FakeUser, clock: FakeClock, db: Database
+) -> None:
+    _, first = await start_today(ada, rating="5")
+    await coach_through(ada, clock, first, typed=True, after_rating="3")
+    await ada.send("/stop")  # no daily reminders in the way; the summary stays on
+    await ada.receive()
+    async with db.connect() as connection:
+        due = await connection.scalar(select(Preferences.next_summary_at))
+    assert due == SUNDAY_EVENING
+    clock.advance(seconds=(SUNDAY_EVENING - clock.now()).total_seconds() - 60)
+    await ada.no_message(within=0.3)
+    clock.advance(seconds=60)
+    summary = await ada.receive()
+    assert summary.method == "sendPhoto"
+    assert summary.plain_text.startswith(
+        "🗓 Your week: 1 finished. Pain changed by -2.0 per session on average."
+    )
+    await ada.no_message(within=0.3)  # once
+
+
+async def test_a_week_without_sessions_gets_a_nudge_and_turning_it_off_works(
+    ada: FakeUser, clock: FakeClock
+) -> None:
+    await ada.send("/stop")
+    await ada.receive()
+    clock.advance(seconds=(SUNDAY_EVENING - clock.now()).total_seconds())
+    nudge = await ada.receive()
+    assert nudge.method == "sendMessage"
+    assert nudge.plain_text.startswith("🗓 Your week: no sessions this time.")
+    await ada.send("/settings")
+    menu = await ada.receive()
+    assert "Weekly summary: on (Sundays, 18:00)" in menu.plain_text
+    await ada.press(menu, "🗓 Weekly summary: turn off")
+    assert (await ada.receive()).plain_text.startswith("🗓 Weekly summaries are off.")
+    clock.advance(days=7)
+    await ada.no_message(within=0.3)
+    await ada.send("weekly summary on")  # typed, like the button
+    assert (await ada.receive()).plain_text.startswith("🗓 Weekly summaries are on")

@@ -148,8 +148,14 @@ class PreferenceTexts(Strict):
     resumed: Annotated[str, T("summary")]
     not_paused: Annotated[str, T("summary")]
     stopped: Annotated[str, T()]
-    settings: Annotated[str, T("time", "zone", "days", "status")]
+    settings: Annotated[str, T("time", "zone", "days", "status", "summary")]
     status_on: Annotated[str, T()]
+    summary_on: Annotated[str, T()]
+    summary_off: Annotated[str, T()]
+    summary_on_button: Annotated[str, L()]
+    summary_off_button: Annotated[str, L()]
+    summary_turned_on: Annotated[str, T()]
+    summary_turned_off: Annotated[str, T()]
     status_paused_until: Annotated[str, T("date")]
     status_paused: Annotated[str, T()]
     status_stopped: Annotated[str, T()]
@@ -312,6 +318,10 @@ class ProgressTexts(Strict):
     history_unfinished: Annotated[str, T()]
     history_none: Annotated[str, T()]
     no_rating: Annotated[str, T()]
+    weekly_title: Annotated[str, L()]
+    weekly_done: Annotated[str, T("sessions", "change")]
+    weekly_none: Annotated[str, T()]
+    weekly_footer: Annotated[str, T()]
 
 
 class Messages(Strict):

@@ -88,6 +88,11 @@ class Preferences(Base):
     # When the next reminder is due (UTC); None when none is coming. Kept up to
     # date by bot/reminders/scheduling.py whenever the fields above change.
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The weekly summary: on which local weekday (0 = Monday) it comes, at SUMMARY_TIME,
+    # and when it is next due (None when off). Kept in step like next_reminder_at.
+    weekly_summary: Mapped[bool] = mapped_column(default=True)
+    summary_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)
+    next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class PainRating(Base):

@@ -28,7 +28,7 @@ from bot.domain.progress import SessionRecord
 from bot.domain.routine import History
 from bot.domain.session import MODERATE_PAIN, SessionState
 from bot.domain.timezones import zone_info
-from bot.reminders.scheduling import due_next
+from bot.reminders.scheduling import due_next, summary_due_next
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class UserRepo:
             user.blocked_at = now
         if preferences is not None:
             preferences.next_reminder_at = None
+            preferences.next_summary_at = None
 
     # Every table about a user has a `user_id` column (users itself: `id`), so
     # export and erase below cover tables added later without being told.
@@ -388,6 +389,26 @@ class ReminderRepo:
             assert user is not None
             assert preferences is not None
             claimed.append(_claimed(delivery, user, preferences))
+        return claimed
+
+    async def claim_summaries(self, now: datetime, grace: timedelta, limit: int) -> list[int]:
+        """Users whose weekly summary is due, each moved on to next week; a summary
+        missed by more than `grace` is skipped. At most once: claimed, then sent."""
+        due = await self.session.scalars(
+            select(Preferences)
+            .where(Preferences.next_summary_at <= now)
+            .order_by(Preferences.next_summary_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for preferences in list(due):
+            due_at = preferences.next_summary_at
+            assert due_at is not None
+            preferences.next_summary_at = summary_due_next(preferences, max(due_at, now))
+            user = await self.session.get(User, preferences.user_id)
+            if user is not None and user.blocked_at is None and now - due_at <= grace:
+                claimed.append(preferences.user_id)
         return claimed
 
     async def get(self, delivery_id: int) -> ReminderDelivery | None:

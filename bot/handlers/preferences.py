@@ -19,6 +19,7 @@ from bot.domain.pause import MAX_PAUSE_DAYS, is_paused, pause_end
 from bot.domain.times import parse_time
 from bot.domain.timezones import parse_timezone, zone_at, zone_info
 from bot.domain.weekdays import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days, toggle
+from bot.domain.words import normalise
 from bot.handlers import onboarding, privacy
 from bot.handlers.accounts import require_account
 from bot.handlers.describe import (
@@ -305,6 +306,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
         zone=preferences.timezone,
         days=Html(days_text(context.content, preferences.weekdays)),
         status=reminder_status(context.content, preferences, context.now()),
+        summary=Html(texts.summary_on if preferences.weekly_summary else texts.summary_off),
     )
     paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
     markup = keyboard(
@@ -318,9 +320,40 @@ async def settings_command(update: Update, context: BotContext) -> None:
             if preferences.reminders_enabled
             else (texts.start_button, "set:on")
         ],
+        [
+            (texts.summary_off_button, "set:summary_off")
+            if preferences.weekly_summary
+            else (texts.summary_on_button, "set:summary_on")
+        ],
         [(texts.export_button, "set:export"), (texts.delete_button, "set:delete")],
     )
     await send_menu(update, preferences, text, markup)
+
+
+SUMMARY_WORDS = {
+    "weekly summary off": False, "no weekly summary": False, "stop weekly summary": False,
+    "weekly summary on": True, "start weekly summary": True,
+}  # fmt: skip
+
+
+async def on_typed_summary(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> bool:
+    """ "weekly summary off" / "on", typed: the settings button's equivalent."""
+    on = SUMMARY_WORDS.get(normalise(text))
+    if on is None:
+        return False
+    await set_weekly_summary(update, context, preferences, on)
+    return True
+
+
+async def set_weekly_summary(
+    update: Update, context: BotContext, preferences: Preferences, on: bool
+) -> None:
+    """Weekly summaries on or off (the settings button, or typed)."""
+    preferences.weekly_summary = on
+    texts = context.content.messages.preferences
+    await send(update, texts.summary_turned_on if on else texts.summary_turned_off)
 
 
 async def on_settings_button(update: Update, context: BotContext) -> None:
@@ -356,9 +389,14 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
             await privacy.export(update, context, account.user.id)
         case "delete":
             await privacy.ask_delete(update, context, preferences)
+        case "summary_on" | "summary_off":
+            await set_weekly_summary(update, context, preferences, action == "summary_on")
 
 
-_SETTINGS_ACTIONS = ("time", "tz", "days", "pause", "resume", "stop", "on", "export", "delete")
+_SETTINGS_ACTIONS = (
+    "time", "tz", "days", "pause", "resume", "stop", "on", "export", "delete", "summary_on",
+    "summary_off",
+)  # fmt: skip
 
 
 async def on_typed(

@@ -32,7 +32,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     elif waiting.onboarding_step is not None:
         await onboarding.on_typed(update, context, waiting, text)
     elif not (
-        await session.on_typed(update, context, waiting, text)
+        await preferences.on_typed_summary(update, context, waiting, text)
+        or await session.on_typed(update, context, waiting, text)
         or await reminders.on_typed(update, context, waiting, text)
         or await stretch.on_typed(update, context, text)
     ):

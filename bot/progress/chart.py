@@ -37,9 +37,11 @@ def _x(day: date) -> float:
     return float(date2num(day))  # type: ignore[no-untyped-call]
 
 
-def render_chart(records: list[SessionRecord], today: date, labels: ChartLabels) -> bytes:
-    """The last DAYS local days up to `today`, as PNG bytes."""
-    first = today - timedelta(days=DAYS - 1)
+def render_chart(
+    records: list[SessionRecord], today: date, labels: ChartLabels, days: int = DAYS
+) -> bytes:
+    """The last `days` local days up to `today`, as PNG bytes."""
+    first = today - timedelta(days=days - 1)
     shown = sorted((r for r in records if r.day >= first), key=lambda r: r.day)
     figure = Figure(figsize=(8, 5), dpi=100)  # 800 x 500 px
     axes = figure.add_subplot()
@@ -56,9 +58,9 @@ def render_chart(records: list[SessionRecord], today: date, labels: ChartLabels)
             (r.day, getattr(r, attribute)) for r in shown if getattr(r, attribute) is not None
         ]
         if points:
-            days, values = zip(*points, strict=True)
+            when, values = zip(*points, strict=True)
             axes.plot(
-                [_x(d) for d in days],
+                [_x(d) for d in when],
                 values,
                 marker="o",
                 linewidth=2.5,

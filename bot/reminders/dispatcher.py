@@ -1,4 +1,4 @@
-"""Sending the daily reminders: claim what is due, then send it, paced.
+"""Sending the daily reminders (and weekly summaries): claim what is due, then send it, paced.
 
 The claim (a delivery row per user and day, and the user's next due instant)
 is committed before anything is sent, so no crash can make a day's reminder
@@ -27,6 +27,7 @@ from bot.context import BotContext
 from bot.db.repo import ClaimedReminder, Repo
 from bot.domain import routine
 from bot.domain.timezones import zone_info
+from bot.progress.weekly import send_weekly_summary
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -82,11 +83,17 @@ async def run(context: BotContext) -> None:
             claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
             texts = {c.delivery_id: await _text(repo, services.content, c, now) for c in claimed}
             await db.commit()
-        if not claimed:
-            return
         for reminder in claimed:
             await pacer.wait()
             await _deliver(context.bot, services, reminder, texts[reminder.delivery_id])
+        async with services.session_factory() as db:
+            summaries = await Repo(db).reminders.claim_summaries(now, grace, CLAIM_BATCH)
+            await db.commit()
+        for user_id in summaries:
+            await pacer.wait()
+            await send_weekly_summary(context.bot, services, user_id)
+        if not claimed and not summaries:
+            return
 
 
 async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: datetime) -> str:

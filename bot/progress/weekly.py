@@ -1,0 +1,70 @@
+"""The weekly summary: the week's chart and one honest sentence.
+
+Claimed by the reminders job (bot/reminders/dispatcher.py) like a reminder;
+a week with no session gets a gentle nudge, not praise, and no empty chart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import Bot, InputFile
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from bot.content.templates import render
+from bot.db.repo import Repo
+from bot.domain.progress import SessionRecord
+from bot.domain.timezones import zone_info
+from bot.progress.chart import ChartLabels, render_chart
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+WEEK = 7
+
+
+async def send_weekly_summary(bot: Bot, services: Services, user_id: int) -> None:
+    texts = services.content.messages.progress
+    async with services.session_factory() as db:
+        repo = Repo(db)
+        preferences = await repo.users.preferences(user_id)
+        if preferences is None:  # erased meanwhile
+            return
+        today = services.clock.now().astimezone(zone_info(preferences.timezone)).date()
+        records = await repo.sessions.records(user_id, limit=50)
+    week = [r for r in records if r.day > today - timedelta(days=WEEK)]
+    finished = [r for r in week if r.finished]
+    try:
+        if not finished:
+            text = f"{texts.weekly_none}\n\n{texts.weekly_footer}"
+            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML)
+            return
+        labels = ChartLabels(
+            texts.weekly_title, texts.chart_before, texts.chart_after, texts.chart_y_axis,
+            texts.chart_session_day,
+        )  # fmt: skip
+        png = await asyncio.to_thread(render_chart, week, today, labels, WEEK)
+        change = _change(week) or texts.no_rating
+        caption = render(texts.weekly_done, sessions=len(finished), change=change)
+        await bot.send_photo(
+            user_id, InputFile(png, filename="week.png"),
+            caption=f"{caption}\n\n{texts.weekly_footer}", parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+    except Forbidden:
+        async with services.session_factory() as db:
+            await Repo(db).users.mark_blocked(user_id, services.clock.now())
+            await db.commit()
+    except TelegramError as error:
+        logger.warning("weekly summary for %s not sent: %s", user_id, error)
+
+
+def _change(week: list[SessionRecord]) -> str | None:
+    changes = [
+        r.pain_after - r.pain_before
+        for r in week
+        if r.pain_before is not None and r.pain_after is not None
+    ]
+    return f"{sum(changes) / len(changes):+.1f}" if changes else None
