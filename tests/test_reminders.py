@@ -208,6 +208,11 @@ async def test_sigkill_after_the_claim_neither_duplicates_nor_loses_the_reminder
             await cy.send(typed)
             await cy.receive(timeout=10)
         fake.stall("sendMessage")  # the send will be in flight when the bot dies
+        for _ in range(100):  # the reply comes before the commit: wait for the commit
+            async with database.connect() as connection:
+                if await connection.scalar(select(Preferences.next_reminder_at)) is not None:
+                    break
+            await asyncio.sleep(0.1)
         async with database.begin() as connection:  # the real clock: make it due now
             now = datetime.now(UTC)
             await connection.execute(update(Preferences).values(next_reminder_at=now))
