@@ -135,7 +135,7 @@ async def test_the_weekly_summary_comes_on_sunday_evening_with_the_week(
 
 
 async def test_a_week_without_sessions_gets_a_nudge_and_turning_it_off_works(
-    ada: FakeUser, clock: FakeClock
+    ada: FakeUser, clock: FakeClock, db: Database
 ) -> None:
     await ada.send("/stop")
     await ada.receive()
@@ -145,10 +145,32 @@ async def test_a_week_without_sessions_gets_a_nudge_and_turning_it_off_works(
     assert nudge.plain_text.startswith("🗓 Your week: no sessions this time.")
     await ada.send("/settings")
     menu = await ada.receive()
-    assert "Weekly summary: on (Sundays, 18:00)" in menu.plain_text
+    assert "Weekly summary: on (Sun at 18:00)" in menu.plain_text
     await ada.press(menu, "🗓 Weekly summary: turn off")
     assert (await ada.receive()).plain_text.startswith("🗓 Weekly summaries are off.")
     clock.advance(days=7)
     await ada.no_message(within=0.3)
     await ada.send("weekly summary on")  # typed, like the button
-    assert (await ada.receive()).plain_text.startswith("🗓 Weekly summaries are on")
+    assert (await ada.receive()).plain_text.startswith("🗓 Weekly summaries are on: Sun at 18:00.")
+    await ada.send("Weekly summary Friday")  # and another day
+    assert (await ada.receive()).plain_text.startswith("🗓 Weekly summaries are on: Fri at 18:00.")
+    async with db.connect() as connection:
+        due = await connection.scalar(select(Preferences.next_summary_at))
+    assert due == datetime(2026, 12, 11, 17, 0, tzinfo=UTC)  # Fri 11 Dec, 18:00 in Berlin
+
+
+async def test_a_streak_follows_local_days_across_a_time_zone_change(
+    ada: FakeUser, clock: FakeClock
+) -> None:
+    await ada.send("/stop")  # no reminders in the way
+    await ada.receive()
+    _, first = await start_today(ada)  # Tue 24 Nov, Berlin
+    await coach_through(ada, clock, first, typed=True)
+    await ada.send("/timezone America/New_York")
+    await ada.receive()
+    # Thu 26 Nov 03:00 UTC is still Wednesday evening (22:00) in New York.
+    clock.advance(seconds=(datetime(2026, 11, 26, 3, 0, tzinfo=UTC) - clock.now()).total_seconds())
+    _, first = await start_today(ada)
+    await coach_through(ada, clock, first, typed=True)
+    await ada.send("/progress")
+    assert "Streak: 2 days (best 2 days)" in (await ada.receive()).plain_text

@@ -306,7 +306,11 @@ async def settings_command(update: Update, context: BotContext) -> None:
         zone=preferences.timezone,
         days=Html(days_text(context.content, preferences.weekdays)),
         status=reminder_status(context.content, preferences, context.now()),
-        summary=Html(texts.summary_on if preferences.weekly_summary else texts.summary_off),
+        summary=Html(
+            render(texts.summary_on, day=_summary_day(context, preferences))
+            if preferences.weekly_summary
+            else texts.summary_off
+        ),
     )
     paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
     markup = keyboard(
@@ -336,11 +340,23 @@ SUMMARY_WORDS = {
 }  # fmt: skip
 
 
+def _summary_day(context: BotContext, preferences: Preferences) -> str:
+    return context.content.messages.calendar.day_names[preferences.summary_weekday]
+
+
 async def on_typed_summary(
     update: Update, context: BotContext, preferences: Preferences, text: str
 ) -> bool:
-    """ "weekly summary off" / "on", typed: the settings button's equivalent."""
-    on = SUMMARY_WORDS.get(normalise(text))
+    """ "weekly summary off" / "on" / "friday", typed: the settings button's equivalent,
+    and the way to choose the summary's day."""
+    words = normalise(text)
+    on = SUMMARY_WORDS.get(words)
+    if on is None and words.startswith("weekly summary "):
+        day = parse_days(words.removeprefix("weekly summary "))
+        if day is None or day.bit_count() != 1:
+            return False
+        preferences.summary_weekday = day.bit_length() - 1
+        on = True
     if on is None:
         return False
     await set_weekly_summary(update, context, preferences, on)
@@ -353,7 +369,8 @@ async def set_weekly_summary(
     """Weekly summaries on or off (the settings button, or typed)."""
     preferences.weekly_summary = on
     texts = context.content.messages.preferences
-    await send(update, texts.summary_turned_on if on else texts.summary_turned_off)
+    day = _summary_day(context, preferences)
+    await send(update, render(texts.summary_turned_on, day=day) if on else texts.summary_turned_off)
 
 
 async def on_settings_button(update: Update, context: BotContext) -> None:
