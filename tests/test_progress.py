@@ -11,6 +11,7 @@ from bot.app import BotApplication
 from bot.content import load_content
 from bot.db.models import Preferences
 from bot.domain.progress import SessionRecord, best_streak, stats, streak
+from bot.domain.timezones import local_day
 from bot.progress.chart import ChartLabels, render_chart
 from tests.conftest import Database, FakeClock
 from tests.fakebotapi import FakeBotAPI, FakeUser
@@ -174,3 +175,16 @@ async def test_a_streak_follows_local_days_across_a_time_zone_change(
     await coach_through(ada, clock, first, typed=True)
     await ada.send("/progress")
     assert "Streak: 2 days (best 2 days)" in (await ada.receive()).plain_text
+
+
+def test_a_streak_of_late_evenings_across_the_autumn_clock_change() -> None:
+    # 23:30 in Berlin on 24, 25 and 26 Oct 2026; the clocks go back on the 25th, so the
+    # UTC instants are 21:30, 22:30 and 22:30: a fixed +2 offset would say 24, 26 and 27 Oct.
+    instants = [
+        datetime(2026, 10, 24, 21, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 22, 30, tzinfo=UTC),
+        datetime(2026, 10, 26, 22, 30, tzinfo=UTC),
+    ]
+    days = [local_day(instant, "Europe/Berlin") for instant in instants]
+    assert days == [date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26)]
+    assert streak(days, date(2026, 10, 26)) == 3

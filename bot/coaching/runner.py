@@ -36,7 +36,7 @@ from bot.domain.session import (
     TimerFired,
     Transition,
 )
-from bot.domain.timezones import zone_info
+from bot.domain.timezones import local_day, zone_info
 from bot.handlers.describe import clock_time, date_text
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Coach:
     ) -> GuidedSession:
         """A new session for today, starting with the pain check-in. Without a `plan`
         the routine is planned after the check-in; with one ("Do it now") it is that."""
-        today = self.now.astimezone(zone_info(preferences.timezone)).date()
+        today = local_day(self.now, preferences.timezone)
         state = SessionState(plan=plan)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
@@ -77,7 +77,7 @@ class Coach:
         after downtime, yesterday's nudge or rest is no use to anyone."""
         preferences = await self.repo.users.preferences(row.user_id)
         assert preferences is not None
-        if row.local_date != self.now.astimezone(zone_info(preferences.timezone)).date():
+        if row.local_date != local_day(self.now, preferences.timezone):
             await self.close(row, "incomplete")
             return
         await self.advance(row, event)

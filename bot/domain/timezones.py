@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import UTC, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
 from timezonefinder import TimezoneFinder
@@ -89,6 +89,11 @@ def zone_info(name: str) -> tzinfo:
         offset = timedelta(hours=int(match["hours"]), minutes=int(match["minutes"] or 0))
         return timezone(-offset if match["sign"] == "-" else offset, name)
     return zoneinfo.ZoneInfo(name)
+
+
+def local_day(instant: datetime, zone: str) -> date:
+    """The user's calendar day at `instant`: what streaks and "today" are made of."""
+    return instant.astimezone(zone_info(zone)).date()
 
 
 @cache

@@ -15,7 +15,7 @@ from bot.db.models import Preferences
 from bot.domain.pause import is_paused
 from bot.domain.progress import Stats, stats
 from bot.domain.schedule import local_instant
-from bot.domain.timezones import zone_info
+from bot.domain.timezones import local_day, zone_info
 from bot.domain.weekdays import has_day
 from bot.handlers.accounts import require_account
 from bot.handlers.describe import date_text
@@ -79,7 +79,7 @@ async def progress_command(update: Update, context: BotContext) -> None:
     if not records:
         await send(update, texts.no_data)
         return
-    today = context.now().astimezone(zone_info(preferences.timezone)).date()
+    today = local_day(context.now(), preferences.timezone)
     numbers = stats(records, today, rest_days(preferences))
     labels = ChartLabels(
         texts.chart_title, texts.chart_before, texts.chart_after, texts.chart_y_axis,

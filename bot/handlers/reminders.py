@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 from bot.content.templates import render
 from bot.context import BotContext
 from bot.db.models import Preferences, ReminderDelivery
-from bot.domain.timezones import zone_info
+from bot.domain.timezones import local_day, zone_info
 from bot.domain.words import normalise
 from bot.handlers import session
 from bot.handlers.describe import clock_time
@@ -64,7 +64,7 @@ async def on_typed(
     if action is None:
         return False
     delivery = await context.repo.reminders.latest(preferences.user_id)
-    today = context.now().astimezone(zone_info(preferences.timezone)).date()
+    today = local_day(context.now(), preferences.timezone)
     if (
         delivery is None
         or delivery.status not in ("claimed", "sent")

@@ -18,7 +18,7 @@ from bot.db.models import GuidedSession, Preferences
 from bot.domain.onboarding import Step
 from bot.domain.session import Done, Event, Pain, Phase, Rating, Skip, Stale, Start, Stop, Swap
 from bot.domain.stretch_search import Found, find
-from bot.domain.timezones import zone_info
+from bot.domain.timezones import local_day
 from bot.domain.words import parse_rating, session_word
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import send
@@ -40,7 +40,7 @@ async def todays_open_session(
     row = await context.repo.sessions.latest_open(preferences.user_id)
     if row is None:
         return None
-    today = context.now().astimezone(zone_info(preferences.timezone)).date()
+    today = local_day(context.now(), preferences.timezone)
     if row.local_date != today:
         await coach(context).close(row, "incomplete")
         return None

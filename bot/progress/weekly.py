@@ -17,7 +17,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.content.templates import render
 from bot.db.repo import Repo
 from bot.domain.progress import SessionRecord
-from bot.domain.timezones import zone_info
+from bot.domain.timezones import local_day
 from bot.progress.chart import ChartLabels, render_chart
 from bot.services import Services
 
@@ -33,7 +33,7 @@ async def send_weekly_summary(bot: Bot, services: Services, user_id: int) -> Non
         preferences = await repo.users.preferences(user_id)
         if preferences is None:  # erased meanwhile
             return
-        today = services.clock.now().astimezone(zone_info(preferences.timezone)).date()
+        today = local_day(services.clock.now(), preferences.timezone)
         records = await repo.sessions.records(user_id, limit=50)
     week = [r for r in records if r.day > today - timedelta(days=WEEK)]
     finished = [r for r in week if r.finished]
