@@ -11,7 +11,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -33,6 +34,7 @@ from bot.context import SERVICES_KEY, BotContext
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.handlers import (
+    admin,
     errors,
     help,
     menus,
@@ -150,6 +152,8 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(MessageHandler(new_private, on_new_message), group=-1)
     for command, callback in COMMANDS:
         application.add_handler(CommandHandler(command, callback, filters=new_private))
+    # Not in the public menu: to anyone but ADMIN_IDS it answers like an unknown command.
+    application.add_handler(CommandHandler("stats", admin.stats_command, filters=new_private))
     for prefix, callback in BUTTONS:
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}"))
     application.add_handler(CallbackQueryHandler(menus.expire))
@@ -178,9 +182,14 @@ async def on_startup(application: BotApplication) -> None:
     services = services_of(application)
     await upgrade(services.engine)
     descriptions = services.content.messages.commands
-    await application.bot.set_my_commands(
-        [BotCommand(command, descriptions[command]) for command, _ in COMMANDS]
-    )
+    menu = [BotCommand(command, descriptions[command]) for command, _ in COMMANDS]
+    await application.bot.set_my_commands(menu)
+    admin_menu = [*menu, BotCommand("stats", services.content.messages.admin.stats_command)]
+    for admin_id in sorted(services.settings.admin_ids):  # only admins see /stats
+        try:
+            await application.bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))
+        except BadRequest as error:  # an admin who never wrote to the bot: no chat yet
+            logger.warning("admin %s gets no /stats menu entry: %s", admin_id, error)
     assert application.job_queue is not None
     every = services.timing.due_work_every
     # Two lanes: session timers never wait behind a reminder fan-out.

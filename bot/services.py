@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,6 +20,13 @@ class Timing:
     countdown_every: float = 5.0  # seconds between edits of a hold's countdown
 
 
+@dataclass
+class Counters:
+    """Operational counts since this process started (for /stats)."""
+
+    errors: int = 0
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -29,3 +36,4 @@ class Services:
     session_factory: async_sessionmaker[AsyncSession]
     countdowns: Countdowns
     timing: Timing
+    counters: Counters = field(default_factory=Counters)

@@ -324,6 +324,11 @@ class ProgressTexts(Strict):
     weekly_footer: Annotated[str, T()]
 
 
+class AdminTexts(Strict):
+    stats_command: Annotated[str, Field(min_length=1, max_length=256)]
+    stats: Annotated[str, T("users", "active", "blocked", "sessions", "reminders", "errors")]
+
+
 class Messages(Strict):
     """content/messages.yaml: every text a user reads, grouped by feature."""
 
@@ -342,6 +347,7 @@ class Messages(Strict):
     reminders: ReminderTexts
     stretch: StretchTexts
     progress: ProgressTexts
+    admin: AdminTexts
 
     @model_validator(mode="after")
     def _command_names(self) -> Self:

@@ -446,6 +446,30 @@ def _instant(value: Any) -> datetime:
     return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class BotStats:
+    users: int
+    active: int
+    blocked: int
+    sessions_today: int
+    reminders_today: int
+
+
+async def bot_stats(session: AsyncSession, day_start: datetime) -> BotStats:
+    """Counts for the admins' /stats (indexed columns only)."""
+
+    async def count(model: Any, *where: Any) -> int:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    return BotStats(
+        users=await count(User),
+        active=await count(Preferences, Preferences.next_reminder_at.is_not(None)),
+        blocked=await count(User, User.blocked_at.is_not(None)),
+        sessions_today=await count(GuidedSession, GuidedSession.started_at >= day_start),
+        reminders_today=await count(ReminderDelivery, ReminderDelivery.sent_at >= day_start),
+    )
+
+
 class Repo:
     """All repositories over one session: `repo.users.get_or_create(...)`."""
 

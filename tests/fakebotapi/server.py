@@ -257,6 +257,11 @@ class FakeBotAPI:
         """The command menu set for all users (default scope, no language)."""
         return self._commands.get(self._scope_key(None, ""), [])
 
+    def commands_for(self, chat_id: int) -> list[dict[str, str]]:
+        """The command menu one chat sees: its own scope if set, else the default."""
+        own = self._commands.get(self._scope_key({"type": "chat", "chat_id": chat_id}, ""))
+        return own if own is not None else self.commands
+
     async def wait_for_call(self, method: str, timeout: float = 5.0) -> ApiCall:
         """Wait until the bot has called `method` (successfully or not)."""
         return await self.wait_until(
