@@ -52,6 +52,7 @@ from bot.reminders import dispatcher
 from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
 from bot.reminders.scheduling import CLOCK_KEY
 from bot.services import Services, Timing
+from bot.transport import PatientCalls
 from bot.update_processor import DatabaseUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,8 @@ def build_application(
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
+        .rate_limiter(PatientCalls())
+        .read_timeout(timing.request_timeout)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(DatabaseUpdateProcessor(session_factory))
         .post_init(on_startup)

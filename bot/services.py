@@ -18,6 +18,7 @@ class Timing:
 
     due_work_every: float = 1.0  # seconds between looks for due timers
     countdown_every: float = 5.0  # seconds between edits of a hold's countdown
+    request_timeout: float = 5.0  # seconds to wait for the Bot API's answer to a call
 
 
 @dataclass

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.content import Content
 from bot.content.templates import label, render
@@ -36,7 +36,6 @@ REMINDERS_PER_SECOND = 25.0  # under Telegram's ~30/s overall, leaving room for 
 CLAIM_BATCH = 100
 LEASE = timedelta(minutes=2)  # a claim not sent by then is taken to be lost
 LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
-SEND_ATTEMPTS = 4
 PREFIX = "rem:"
 
 
@@ -109,29 +108,26 @@ async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: da
 
 
 async def _deliver(bot: Bot, services: Services, reminder: ClaimedReminder, text: str) -> None:
-    """Send one reminder and record the outcome; retries 429s and network errors."""
+    """Send one reminder and record the outcome (bot/transport.py retries 429s and failures)."""
     markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes)
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            message = await bot.send_message(
-                reminder.user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        except RetryAfter as flood:
-            await asyncio.sleep(_seconds(flood.retry_after))
-            continue
-        except Forbidden:
-            await _record(services, reminder, "blocked", None)
-            return
-        except NetworkError as error:  # includes timeouts; the lease retries later if all fail
-            logger.warning("reminder %s: %s (attempt %s)", reminder.delivery_id, error, attempt + 1)
-            await asyncio.sleep(2**attempt)
-            continue
-        except TelegramError as error:  # e.g. chat not found: this user cannot be reached
-            logger.warning("reminder %s not sent: %s", reminder.delivery_id, error)
-            await _record(services, reminder, "blocked", None)
-            return
-        await _record(services, reminder, "sent", message)
+    try:
+        message = await bot.send_message(
+            reminder.user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    except Forbidden:
+        await _record(services, reminder, "blocked", None)
         return
+    except RetryAfter as flood:  # still flooded after every retry: the lease sends it later
+        logger.warning("reminder %s: flood control (%s)", reminder.delivery_id, flood)
+        return
+    except BadRequest as error:  # e.g. chat not found: this user cannot be reached
+        logger.warning("reminder %s not sent: %s", reminder.delivery_id, error)
+        await _record(services, reminder, "blocked", None)
+        return
+    except NetworkError as error:  # failed every retry: the lease sends it later
+        logger.warning("reminder %s: %s", reminder.delivery_id, error)
+        return
+    await _record(services, reminder, "sent", message)
 
 
 async def _record(
@@ -150,7 +146,3 @@ async def _record(
         if status == "blocked":
             await repo.users.mark_blocked(reminder.user_id, services.clock.now())
         await db.commit()
-
-
-def _seconds(retry_after: int | timedelta) -> float:
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after

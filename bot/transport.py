@@ -1,0 +1,102 @@
+"""How every Bot API call goes out: 429s are waited out, passing failures are retried.
+
+python-telegram-bot sends every request of the Application's bot through one
+rate limiter (its `BaseRateLimiter` hook), so handlers, timers and reminders
+all get the same patience without a retry loop of their own:
+
+- 429 `retry after N`: wait N seconds and try again; the chat is held for that
+  long, so the other calls to it wait too instead of earning another 429;
+- a network failure, a timeout or a 5xx: try again after a short backoff;
+- anything else (400, 403, ...) is the caller's to handle, at once.
+
+A call that failed before Telegram carried it out is sent once more, which is
+what makes it arrive. One that Telegram carried out but whose answer was lost
+cannot be told apart from that, and may arrive twice: the Bot API has no
+idempotency key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 6  # a call that failed this many times in a row is given up
+BACKOFF = 0.25  # seconds before the first retry of a failure; doubles every time
+LONGEST_WAIT = 60.0  # no single wait is longer than this
+UNTOUCHED = {"getUpdates"}  # PTB's polling loop has its own retries
+
+JsonResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class PatientCalls(BaseRateLimiter[int]):
+    """Retries what Telegram asks to retry; holds a chat for as long as Telegram says."""
+
+    def __init__(self, attempts: int = ATTEMPTS, backoff: float = BACKOFF) -> None:
+        self._attempts = attempts
+        self._backoff = backoff
+        self._held_until: dict[str, float] = {}  # chat id -> monotonic time
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JsonResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JsonResult:
+        if endpoint in UNTOUCHED:
+            return await callback(*args, **kwargs)
+        chat = str(data.get("chat_id", ""))
+        attempts = rate_limit_args or self._attempts
+        for attempt in range(1, attempts):
+            await self._wait_for(chat)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as flood:
+                # As PTB's own AIORateLimiter reads it (the public attribute warns until PTB 23).
+                wait = min(flood._retry_after.total_seconds(), LONGEST_WAIT)
+                logger.warning("%s to chat %s: 429, waiting %.1f s", endpoint, chat, wait)
+                if chat:
+                    self._hold(chat, wait)
+                else:
+                    await asyncio.sleep(wait)
+            except BadRequest:  # a NetworkError in PTB's hierarchy, but final
+                raise
+            except NetworkError as error:  # dropped connection, timeout, 5xx
+                wait = min(self._backoff * 2 ** (attempt - 1), LONGEST_WAIT)
+                logger.warning(
+                    "%s to chat %s failed (%s), retry %s in %.2f s",
+                    endpoint, chat, error, attempt, wait,
+                )  # fmt: skip
+                await asyncio.sleep(wait)
+        await self._wait_for(chat)
+        return await callback(*args, **kwargs)  # the last attempt: its failure is final
+
+    def _hold(self, chat: str, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        self._held_until[chat] = max(until, self._held_until.get(chat, 0.0))
+
+    async def _wait_for(self, chat: str) -> None:
+        until = self._held_until.get(chat)
+        if until is None:
+            return
+        left = until - time.monotonic()
+        if left > 0:
+            await asyncio.sleep(left)
+        if self._held_until.get(chat) == until:  # nobody extended the hold meanwhile
+            del self._held_until[chat]
