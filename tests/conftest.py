@@ -88,35 +88,43 @@ def running_bots() -> list[BotApplication]:
     return []
 
 
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, clock: FakeClock, timing: Timing = QUICK
+) -> AsyncIterator[BotApplication]:
+    """The real Application started as `run_polling` would, and stopped cleanly."""
+    application = build_application(settings, load_content(), clock, timing)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+    )
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
+
+
 @pytest.fixture
 def run_bot(settings: Settings, clock: FakeClock, running_bots: list[BotApplication]) -> BotRunner:
-    """Start the real Application as `run_polling` would, and stop it cleanly.
-
-    Returned as a factory so a test can stop the bot and start a new one on
-    the same database (a restart).
-    """
+    """Start the real bot; a factory, so a test can stop it and start a new one on the
+    same database (a restart)."""
 
     @asynccontextmanager
     async def running() -> AsyncIterator[BotApplication]:
-        application = build_application(settings, load_content(), clock, QUICK)
-        await application.initialize()
-        assert application.post_init is not None
-        await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
-        )
-        await application.start()
-        running_bots.append(application)
-        try:
-            yield application
-        finally:
-            running_bots.remove(application)
-            await application.updater.stop()
-            await application.stop()
-            await application.shutdown()
-            assert application.post_shutdown is not None
-            await application.post_shutdown(application)
+        async with running_bot(settings, clock) as application:
+            running_bots.append(application)
+            try:
+                yield application
+            finally:
+                running_bots.remove(application)
 
     return running
 

@@ -180,6 +180,23 @@ async def test_a_deactivated_account_is_marked_inactive_on_the_first_403(
     assert await next_due(db, 7001) is None
 
 
+async def test_a_chat_that_no_longer_exists_gets_no_more_reminders(
+    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+) -> None:
+    fake.inject_error("sendMessage", 400, "Bad Request: chat not found")
+    before = len(fake.calls)
+    move_to(clock, WEDNESDAY)
+    await fake.wait_until(
+        lambda: [c for c in fake.calls[before:] if c.method == "sendMessage"] or None, 5,
+        "no attempt",
+    )  # fmt: skip
+    await asyncio.sleep(0.2)
+    assert await deliveries(db, 7001) == [("2026-11-25", "blocked")]
+    assert await next_due(db, 7001) is None
+    move_to(clock, WEDNESDAY + timedelta(days=1))
+    await ada.no_message(within=0.3)
+
+
 async def test_429_retry_after_is_honoured(
     ada: FakeUser, fake: FakeBotAPI, clock: FakeClock
 ) -> None:

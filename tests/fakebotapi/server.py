@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
 import time
 from collections.abc import Callable
@@ -92,6 +93,22 @@ LIMITED_METHODS = {
 }  # fmt: skip
 
 
+FAULT_KINDS = ("429", "500", "502", "timeout", "drop")
+FAULTY_METHODS = LIMITED_METHODS | {"answercallbackquery", "deletemessage", "sendchataction"}
+
+
+class _Faults:
+    """A seeded share of calls that fail before they are carried out, as networks do."""
+
+    def __init__(self, share: float, seed: int, hang_seconds: float) -> None:
+        self.share = share
+        self.rng = random.Random(seed)
+        self.hang_seconds = hang_seconds
+
+    def draw(self) -> str | None:
+        return self.rng.choice(FAULT_KINDS) if self.rng.random() < self.share else None
+
+
 class _ChatBudget:
     """A token bucket per chat. A user's own message refills it: tests act at machine
     speed, and a person between two taps would have given the bucket time to refill."""
@@ -165,6 +182,8 @@ class FakeBotAPI:
         self._queries: dict[str, _Query] = {}
         self._errors: dict[str, _InjectedError] = {}
         self._stalled: set[str] = set()
+        self._faults: _Faults | None = None
+        self.faults_served: list[tuple[str, str]] = []  # (method, kind)
         self._commands: dict[str, list[dict[str, str]]] = {}
         self._changed = asyncio.Condition()
         self._closing = False
@@ -243,6 +262,12 @@ class FakeBotAPI:
         self._errors[method.lower()] = _InjectedError(
             ApiError(status, description, retry_after), times
         )
+
+    def inject_faults(self, share: float, seed: int = 0, hang_seconds: float = 1.5) -> None:
+        """From now on fail a random `share` of the bot's sends, edits and answers before
+        carrying them out: 429 (retry after 1 s), 500, 502, a request left hanging for
+        `hang_seconds` (longer than the bot waits) or a dropped connection. 0 stops it."""
+        self._faults = _Faults(share, seed, hang_seconds) if share else None
 
     def stall(self, method: str) -> None:
         """Calls of `method` from now on hang and are never carried out: as if the bot
@@ -375,6 +400,9 @@ class FakeBotAPI:
             async with self._changed:
                 await self._changed.wait_for(lambda: self._closing)
             return _error(ApiError(502, "Bad Gateway"))
+        fault = self._faults.draw() if self._faults and method.lower() in FAULTY_METHODS else None
+        if fault is not None:
+            return await self._serve_fault(request, method, fault)
         injected = self._errors.get(method.lower())
         if injected is not None:
             injected.times -= 1
@@ -399,6 +427,22 @@ class FakeBotAPI:
             return _error(error)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    async def _serve_fault(self, request: web.Request, method: str, kind: str) -> web.Response:
+        """Fail one call without carrying it out."""
+        assert self._faults is not None
+        self.faults_served.append((method, kind))
+        if kind == "429":
+            return _error(ApiError(429, "Too Many Requests: retry after 1", retry_after=1))
+        if kind == "timeout":
+            await asyncio.sleep(self._faults.hang_seconds)
+            return _error(ApiError(504, "Gateway Timeout"))
+        if kind == "drop":
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()  # goes nowhere: the connection is gone
+        description = "Internal Server Error" if kind == "500" else "Bad Gateway"
+        return _error(ApiError(int(kind), description))
 
     def _methods(self) -> dict[str, Any]:
         return {
