@@ -21,6 +21,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -33,9 +34,11 @@ from bot.content import Content, ContentError
 from bot.context import SERVICES_KEY, BotContext
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
+from bot.domain.flood import FloodGate
 from bot.handlers import (
     admin,
     errors,
+    flood,
     help,
     menus,
     onboarding,
@@ -142,6 +145,7 @@ def build_application(
             timing.countdown_every,
         ),
         timing=timing,
+        flood_gate=FloodGate(timing.flood),
     )
     register_handlers(application)
     return application
@@ -152,6 +156,7 @@ def register_handlers(application: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
     # New messages only: an edit of an old message is deliberately ignored.
     new_private = private & filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, flood.check), group=-2)
     application.add_handler(MessageHandler(new_private, on_new_message), group=-1)
     for command, callback in COMMANDS:
         application.add_handler(CommandHandler(command, callback, filters=new_private))

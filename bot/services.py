@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.coaching.countdown import Countdowns
 from bot.config import Settings
 from bot.content import Content
+from bot.domain.flood import FloodGate, FloodLimit
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Timing:
     due_work_every: float = 1.0  # seconds between looks for due timers
     countdown_every: float = 5.0  # seconds between edits of a hold's countdown
     request_timeout: float = 5.0  # seconds to wait for the Bot API's answer to a call
+    flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
 
 
 @dataclass
@@ -37,4 +39,5 @@ class Services:
     session_factory: async_sessionmaker[AsyncSession]
     countdowns: Countdowns
     timing: Timing
+    flood_gate: FloodGate
     counters: Counters = field(default_factory=Counters)

@@ -18,12 +18,17 @@ from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine
+from bot.domain.flood import FloodLimit
 from bot.services import Timing
 from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
 # Background jobs wake often, so a test sees a due timer within a few milliseconds.
-QUICK = Timing(due_work_every=0.05, countdown_every=0.05)
+# Test users act at machine speed on a frozen clock: no flood limit, except where a test
+# sets one (tests/test_flood.py).
+QUICK = Timing(
+    due_work_every=0.05, countdown_every=0.05, flood=FloodLimit(burst=1_000_000, per_second=1)
+)
 
 
 class FakeClock:

@@ -329,6 +329,10 @@ class AdminTexts(Strict):
     stats: Annotated[str, T("users", "active", "blocked", "sessions", "reminders", "errors")]
 
 
+class FloodTexts(Strict):
+    slow_down: str
+
+
 class Messages(Strict):
     """content/messages.yaml: every text a user reads, grouped by feature."""
 
@@ -348,6 +352,7 @@ class Messages(Strict):
     stretch: StretchTexts
     progress: ProgressTexts
     admin: AdminTexts
+    flood: FloodTexts
 
     @model_validator(mode="after")
     def _command_names(self) -> Self:
