@@ -1,35 +1,52 @@
-"""Logging: one line per event, and the bot token never written anywhere."""
+"""Logging: one JSON object per line, one line per event, and the bot token never written.
+
+Events carry ids (update_id, user_id, ...) as fields, passed with `extra=`; at INFO
+nothing a user typed is logged. The token is cut from the finished line, so no
+path (a message, an argument, a traceback, a library's request URL) can leak it.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
+from typing import IO, Any
+
+# Attributes every LogRecord has; anything else on a record came in through `extra=`.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 
-class RedactSecrets(logging.Filter):
-    """Replace every secret in a record's final text (message, args, traceback)."""
+class JsonLines(logging.Formatter):
+    """{"ts", "level", "logger", "event", **fields, "error"?} on a single line."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
         self._secrets = [secret for secret in secrets if secret]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        line.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:
-            text += "\n" + logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-            record.exc_text = None
+            line["error"] = self.formatException(record.exc_info)
+        text = json.dumps(line, ensure_ascii=False, default=str)
         for secret in self._secrets:
             text = text.replace(secret, "<redacted>")
-        record.msg, record.args = text, None
-        return True
+            text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], "<redacted>")
+        return text
 
 
-def configure_logging(level: str, secrets: list[str] | None = None) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets or []))
+def configure_logging(
+    level: str, secrets: list[str] | None = None, stream: IO[str] | None = None
+) -> None:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLines(secrets or []))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    # httpx logs every request URL at INFO: noise, and Bot API URLs hold the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # A long reminder fan-out makes APScheduler skip overlapping runs of the job, by
     # design (one run at a time), and it warns about each skip.

@@ -9,11 +9,13 @@ failed handler wrote, so the commit below only keeps finished work.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable
 from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
         self._session_factory = session_factory
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
+        fields = describe(update)
         async with self._session_factory() as session:
             token = current_session.set(session)
             try:
@@ -37,13 +41,41 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
                 await session.commit()
             except Exception:
                 # Never let a failure escape: it would stop PTB's update loop.
-                logger.exception("could not finish update %s", getattr(update, "update_id", "?"))
+                logger.exception("update not finished", extra=fields)
                 await session.rollback()
             finally:
                 current_session.reset(token)
+        fields["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        logger.info("update handled", extra=fields)
 
     async def initialize(self) -> None:
         """Nothing to set up: sessions are opened per update."""
 
     async def shutdown(self) -> None:
         """Nothing to tear down: the engine is disposed by the application."""
+
+
+def describe(update: object) -> dict[str, Any]:
+    """What an update is, for the logs: ids and a kind, never what the user wrote."""
+    if not isinstance(update, Update):
+        return {"kind": type(update).__name__}
+    message = update.effective_message
+    if update.callback_query is not None:
+        kind = "button"
+    elif update.edited_message is not None:
+        kind = "edit"
+    elif update.my_chat_member is not None:
+        kind = "membership"
+    elif message is not None and message.text is not None:
+        kind = "command" if message.text.startswith("/") else "text"
+    elif message is not None:
+        kind = "message"  # a location, photo, sticker, ...
+    else:
+        kind = "other"
+    chat = update.effective_chat
+    return {
+        "update_id": update.update_id,
+        "user_id": update.effective_user.id if update.effective_user else None,
+        "chat_type": chat.type if chat else None,
+        "kind": kind,
+    }

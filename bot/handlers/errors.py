@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.update_processor import current_session
+from bot.update_processor import current_session, describe
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 async def on_error(update: object, context: BotContext) -> None:
     """Keep the bot running whatever a handler raised."""
     update_id = update.update_id if isinstance(update, Update) else None
-    logger.error("handler failed for update %s", update_id, exc_info=context.error)
+    logger.error("handler failed", extra=describe(update), exc_info=context.error)
     context.services.counters.errors += 1
     session = current_session.get(None)
     if session is not None:

@@ -133,6 +133,10 @@ async def _deliver(bot: Bot, services: Services, reminder: ClaimedReminder, text
 async def _record(
     services: Services, reminder: ClaimedReminder, status: str, message: Message | None
 ) -> None:
+    logger.info(
+        "reminder " + status,
+        extra={"user_id": reminder.user_id, "delivery_id": reminder.delivery_id},
+    )
     async with services.session_factory() as db:
         repo = Repo(db)
         delivery = await repo.reminders.get(reminder.delivery_id)
