@@ -77,6 +77,39 @@ class FakeUser:
             5.0, f"the bot never answered the tap on {button!r}",
         )  # fmt: skip
 
+    async def send_content(self, content: dict[str, Any]) -> int:
+        """Send any kind of message (a sticker, photo, voice note, forward...); its id."""
+        return await self._send_message(self.chat, content)
+
+    async def edit(self, message_id: int, text: str) -> None:
+        """Edit a message this user sent earlier."""
+        self._skip_old_edits()
+        await self.api.push_update(
+            "edited_message",
+            {
+                "message_id": message_id, "from": self.profile, "chat": self.chat,
+                "date": int(time.time()) - 60, "edit_date": int(time.time()), "text": text,
+            },
+        )  # fmt: skip
+
+    async def press_data(self, message: SentMessage, data: str) -> CallbackAnswer:
+        """A tap that carries `data`, whatever the message's buttons hold: a modified
+        client forging callback data. Waits for the bot's answer like `press`."""
+        self._skip_old_edits()
+        query_id = self.api.new_query_id()
+        await self.api.push_update(
+            "callback_query",
+            {
+                "id": query_id, "from": self.profile, "data": data,
+                "message": self.api.message_object(message),
+                "chat_instance": f"instance-{message.chat_id}",
+            },
+        )  # fmt: skip
+        return await self.api.wait_until(
+            lambda: next((a for a in self.api.callback_answers if a.query_id == query_id), None),
+            5.0, f"the bot never answered the forged tap {data!r}",
+        )  # fmt: skip
+
     async def block(self) -> None:
         """Block the bot: sending here now fails with 403, and the bot is told."""
         self.api.set_blocked(self.id, "Forbidden: bot was blocked by the user")

@@ -263,6 +263,16 @@ class FakeBotAPI:
             ApiError(status, description, retry_after), times
         )
 
+    async def post_in_channel(self, chat_id: int, text: str) -> None:
+        """A post in a channel the bot was added to."""
+        chat = {"id": chat_id, "type": "channel", "title": "A channel"}
+        self._chats[chat_id] = chat
+        await self.push_update(
+            "channel_post",
+            {"message_id": self.next_message_id(), "chat": chat, "date": int(time.time()),
+             "text": text},
+        )  # fmt: skip
+
     def inject_faults(self, share: float, seed: int = 0, hang_seconds: float = 1.5) -> None:
         """From now on fail a random `share` of the bot's sends, edits and answers before
         carrying them out: 429 (retry after 1 s), 500, 502, a request left hanging for
