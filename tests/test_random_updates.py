@@ -35,7 +35,7 @@ WORDS = [
 ]  # fmt: skip
 GROUP_ID, CHANNEL_ID = -1001234, -1009876
 
-unicode_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300)
+unicode_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=300)
 texts = st.one_of(
     st.sampled_from(WORDS),
     st.tuples(st.sampled_from(COMMANDS), st.sampled_from(["", " "]), st.text(max_size=80)).map(
