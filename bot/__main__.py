@@ -18,17 +18,21 @@ from bot.logging_setup import configure_logging
 
 
 def run() -> None:
-    """Long polling until SIGTERM or Ctrl-C; migrations run at start-up."""
+    """Long polling (or webhook mode if WEBHOOK_URL is set) until SIGTERM or Ctrl-C;
+    migrations run at start-up."""
     from bot.app import build_application  # keeps `migrate` light
 
     settings = load_settings()
-    configure_logging(settings.log_level, [settings.bot_token.get_secret_value()])
-    if settings.webhook_url is not None:
-        raise SettingsError(
-            "WEBHOOK_URL is set, but webhook mode is not available yet: "
-            "unset it to use long polling"
-        )
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, secrets)
     application = build_application(settings, load_content())
+    if settings.webhook_url is not None:
+        from bot.webhook import serve
+
+        asyncio.run(serve(application, settings))
+        return
     application.run_polling(
         allowed_updates=Update.ALL_TYPES,
         stop_signals=(signal.SIGINT, signal.SIGTERM),

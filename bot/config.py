@@ -113,9 +113,11 @@ class Settings(DatabaseSettings):
         return level
 
     @model_validator(mode="after")
-    def _webhook_needs_https(self) -> Settings:
+    def _webhook_needs_https_and_a_secret(self) -> Settings:
         if self.webhook_url is not None and self.webhook_url.scheme != "https":
-            raise ValueError("WEBHOOK_URL must be https")
+            raise ValueError("WEBHOOK_URL")
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET")
         return self
 
     @property
@@ -128,9 +130,11 @@ def _explain(error: ValidationError) -> str:
     """Turn pydantic's report into one line naming the first bad variable."""
     first = error.errors()[0]
     field = str(first["loc"][0]).upper() if first["loc"] else ""
-    if field == "":  # a model-level check: only the webhook scheme has one
-        field = "WEBHOOK_URL"
     problem = "is missing" if first["type"] == "missing" else "is not valid"
+    if field == "":  # a model-level check names its variable (see the webhook check)
+        field = str(first.get("ctx", {}).get("error", "WEBHOOK_URL"))
+        if field == "WEBHOOK_SECRET":
+            problem = "is missing (webhook mode needs it)"
     return f"{field} {problem}: expected {EXPECTED.get(field, 'a valid value')}"
 
 

@@ -58,6 +58,10 @@ def test_values_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
             {"WEBHOOK_URL": "http://bot.example.com/hook"},
             "WEBHOOK_URL is not valid: expected an https",
         ),
+        (
+            {"WEBHOOK_URL": "https://bot.example.com/hook"},
+            "WEBHOOK_SECRET is missing (webhook mode needs it)",
+        ),
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT is not valid: expected a port number"),
         ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET is not valid"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL is not valid: expected one of DEBUG"),

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, ClientSession, web
 
 from tests.fakebotapi.html import HtmlError, parse_html, utf16_length
 from tests.fakebotapi.people import FakeGroup, FakeUser
@@ -185,6 +185,10 @@ class FakeBotAPI:
         self._faults: _Faults | None = None
         self.faults_served: list[tuple[str, str]] = []  # (method, kind)
         self._commands: dict[str, list[dict[str, str]]] = {}
+        self.webhook_url = ""  # as set by setWebhook
+        self.webhook_secret: str | None = None
+        self._webhook_target: str | None = None
+        self.webhook_answers: list[int] = []  # the HTTP status of each update POSTed
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -355,9 +359,28 @@ class FakeBotAPI:
         self._budgets[chat_id] = _ChatBudget(self._seconds())
 
     async def push_update(self, kind: str, payload: dict[str, Any]) -> None:
-        """Queue an update for the bot's next getUpdates."""
-        self._updates.append({"update_id": next(self._update_ids), kind: payload})
+        """Queue an update for the bot's next getUpdates, or POST it to the bot's webhook."""
+        update = {"update_id": next(self._update_ids), kind: payload}
+        if self.webhook_url and self._webhook_target:
+            await self._post_to_webhook(update)
+        else:
+            self._updates.append(update)
         await self._notify()
+
+    def forward_webhook_to(self, target: str) -> None:
+        """Where a POST to the registered WEBHOOK_URL really lands (as a TLS-terminating
+        proxy in front of the bot would send it): the updates go there once the bot has
+        called setWebhook."""
+        self._webhook_target = target
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        assert self._webhook_target is not None
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret or ""}
+        async with (
+            ClientSession() as client,
+            client.post(self._webhook_target, json=update, headers=headers) as response,
+        ):
+            self.webhook_answers.append(response.status)
 
     def message_object(self, message: SentMessage) -> dict[str, Any]:
         """A bot message as the API serialises it."""
@@ -458,7 +481,8 @@ class FakeBotAPI:
         return {
             "getme": self._get_me,
             "getupdates": self._get_updates,
-            "deletewebhook": self._true,
+            "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
@@ -486,9 +510,29 @@ class FakeBotAPI:
         return BOT_USER
 
     async def _get_webhook_info(self, parameters: dict[str, Any], files: _Files) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return {"url": self.webhook_url, "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}  # fmt: skip
+
+    async def _set_webhook(self, parameters: dict[str, Any], files: _Files) -> bool:
+        url = str(parameters.get("url", ""))
+        if url and not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        secret = parameters.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook_url, self.webhook_secret = url, secret
+        return True
+
+    async def _delete_webhook(self, parameters: dict[str, Any], files: _Files) -> bool:
+        self.webhook_url, self.webhook_secret = "", None
+        return True
 
     async def _get_updates(self, parameters: dict[str, Any], files: _Files) -> list[dict[str, Any]]:
+        if self.webhook_url:
+            raise ApiError(
+                409, "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )  # fmt: skip
         offset = parameters.get("offset", 0)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         allowed = parameters.get("allowed_updates") or []
