@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.db.models import SessionTimer
 from bot.db.repo import Repo
 from bot.domain.session import Timer, TimerFired
+from bot.transport import unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +42,20 @@ async def run(context: BotContext) -> None:
                 coach = Coach(context.bot, repo, services.content, now, services.countdowns)
                 await coach.fire(row, TimerFired(Timer(timer.kind), version=timer.version))
                 await db.commit()
-            except Exception:
-                # Never retry a timer that fails: drop it, log it, and keep the loop alive.
-                logger.exception("timer %s of session %s failed", timer.kind, timer.session_id)
+            except Exception as error:
                 await db.rollback()
-                await db.execute(
-                    delete(SessionTimer).where(
-                        SessionTimer.session_id == timer.session_id,
-                        SessionTimer.version == timer.version,
+                if unreachable(error):  # blocked, or gone: nobody to coach any more
+                    logger.warning("session %s: user unreachable (%s)", timer.session_id, error)
+                    await repo.users.mark_blocked(timer.user_id, now)
+                    await db.execute(
+                        delete(SessionTimer).where(SessionTimer.session_id == timer.session_id)
                     )
-                )
+                else:  # never retry a timer that fails: drop it, log it, keep the loop alive
+                    logger.exception("timer %s of session %s failed", timer.kind, timer.session_id)
+                    await db.execute(
+                        delete(SessionTimer).where(
+                            SessionTimer.session_id == timer.session_id,
+                            SessionTimer.version == timer.version,
+                        )
+                    )
                 await db.commit()

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -100,3 +100,10 @@ class PatientCalls(BaseRateLimiter[int]):
             await asyncio.sleep(left)
         if self._held_until.get(chat) == until:  # nobody extended the hold meanwhile
             del self._held_until[chat]
+
+
+def unreachable(error: Exception) -> bool:
+    """Telegram says this user cannot be written to: blocked, deactivated, or no chat."""
+    return isinstance(error, Forbidden) or (
+        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+    )

@@ -3,13 +3,20 @@ dropped connections), users see exactly what they see when nothing fails."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import BotApplication
 from bot.config import load_settings
-from tests.conftest import QUICK, TOKEN, FakeClock, running_bot
+from bot.db.models import SessionTimer, User
+from tests.conftest import QUICK, TOKEN, Database, FakeClock, running_bot
 from tests.fakebotapi import FakeBotAPI
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 
@@ -61,3 +68,32 @@ async def test_every_message_arrives_once_whatever_fails_on_the_way(tmp_path: Pa
     assert len(fake.faults_served) >= 20
     assert sum(len(texts) for texts in clean.values()) >= 40
     assert faulty == clean  # nothing missing, nothing twice, every edit in place
+
+
+async def test_a_user_gone_mid_hold_ends_the_coaching_quietly(
+    bot: BotApplication, fake: FakeBotAPI, clock: FakeClock, db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    ada = fake.user(user_id=8201, first_name="Ada")
+    await onboard_by_buttons(ada)
+    _, card = await start_today(ada)
+    await ada.press(card, "▶️ Start")
+    first_step = await ada.receive()
+    assert "Tap Done" in first_step.plain_text or "s left" in first_step.plain_text
+    ada.deactivate()  # no update comes: only the failing sends tell
+    before = len(fake.calls)
+    caplog.set_level(logging.WARNING)
+    clock.advance(minutes=6)  # the idle nudge is due: its send finds nobody there
+    await fake.wait_until(
+        lambda: [c for c in fake.calls[before:] if c.parameters.get("chat_id") == ada.id]
+        or None, 5, "no nudge attempted",
+    )  # fmt: skip
+    await asyncio.sleep(0.2)
+    attempts = [c for c in fake.calls if c.parameters.get("chat_id") == ada.id]
+    clock.advance(minutes=60)  # the pause, and anything later, is not attempted any more
+    await asyncio.sleep(0.3)
+    assert [c for c in fake.calls if c.parameters.get("chat_id") == ada.id] == attempts
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    async with db.connect() as connection:
+        assert await connection.scalar(select(func.count()).select_from(SessionTimer)) == 0
+        assert await connection.scalar(select(User.blocked_at).where(User.id == ada.id))

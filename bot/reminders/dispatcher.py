@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, TelegramError
 
 from bot.content import Content
 from bot.content.templates import label, render
@@ -29,6 +29,7 @@ from bot.domain import routine
 from bot.domain.timezones import zone_info
 from bot.progress.weekly import send_weekly_summary
 from bot.services import Services
+from bot.transport import unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -114,18 +115,14 @@ async def _deliver(bot: Bot, services: Services, reminder: ClaimedReminder, text
         message = await bot.send_message(
             reminder.user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
         )
-    except Forbidden:
-        await _record(services, reminder, "blocked", None)
-        return
-    except RetryAfter as flood:  # still flooded after every retry: the lease sends it later
-        logger.warning("reminder %s: flood control (%s)", reminder.delivery_id, flood)
-        return
-    except BadRequest as error:  # e.g. chat not found: this user cannot be reached
-        logger.warning("reminder %s not sent: %s", reminder.delivery_id, error)
-        await _record(services, reminder, "blocked", None)
-        return
-    except NetworkError as error:  # failed every retry: the lease sends it later
-        logger.warning("reminder %s: %s", reminder.delivery_id, error)
+    except TelegramError as error:
+        if unreachable(error):
+            await _record(services, reminder, "blocked", None)
+        elif isinstance(error, BadRequest):  # our own mistake: retrying would repeat it
+            logger.exception("reminder %s refused", reminder.delivery_id)
+            await _record(services, reminder, "failed", None)
+        else:  # flood or network, after every retry: the lease sends it again later
+            logger.warning("reminder %s not sent yet: %s", reminder.delivery_id, error)
         return
     await _record(services, reminder, "sent", message)
 
