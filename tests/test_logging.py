@@ -79,6 +79,7 @@ async def test_logs_name_updates_and_users_but_not_what_they_wrote_nor_the_token
     failed = [e for e in events if e["event"] == "handler failed"]
     assert len(failed) == 1
     assert failed[0]["user_id"] == 7501
+    assert isinstance(failed[0]["update_id"], int)
     assert "Can't parse entities" in failed[0]["error"]
     not_debug = "\n".join(line for line, e in zip(output.splitlines(), events, strict=True)
                           if e["level"] != "DEBUG")  # fmt: skip

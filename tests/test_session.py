@@ -222,9 +222,11 @@ async def test_old_double_and_foreign_buttons_are_answered_without_acting(
     assert (await ada.press(card, "▶️ Start")).text == "That button is from an earlier step."
     assert (await ada.press(reps, "✅ Done")).text is None
     assert (await ada.press(reps, "✅ Done")).text == "That button is from an earlier step."
-    assert (await ada.receive()).plain_text.startswith("2/7 · Child’s Pose")
-    bo = fake.user(user_id=6002, first_name="Bo")  # taps a copy of Ada's button
+    current = await ada.receive()
+    assert current.plain_text.startswith("2/7 · Child’s Pose")
+    bo = fake.user(user_id=6002, first_name="Bo")  # taps copies of Ada's buttons
     assert (await bo.press(reps, "✅ Done")).text == "That button is from an earlier step."
+    assert (await bo.press(current, "▶️ Start")).text == "That button is from an earlier step."
     await ada.no_message(within=0.2)
     assert await sessions_of(db, 6001) == [("intro", None)]
 
