@@ -147,8 +147,16 @@ async def crash_again_and_again(fake: FakeBotAPI, tmp_path: Path) -> None:
                 conversation = asyncio.create_task(talk(newcomer, list(ONBOARDING)))
                 await asyncio.sleep(rng.uniform(0.1, 1.0))
             else:  # Ada in her session: tapping on, a hold or a rest running
-                taps = [rng.choice(["start", "done", "go"]) for _ in range(3)]
+                if cycle == 2:  # Start, Done, Start: the Child's Pose hold is running
+                    taps = ["start", "done", "start"]
+                else:
+                    taps = [rng.choice(["start", "done", "go"]) for _ in range(3)]
                 conversation = asyncio.create_task(talk(ada, taps))
+                if cycle == 2:
+                    await conversation
+                    hold = await stored_session(engine, ada.id)
+                    assert hold is not None
+                    assert hold["phase"] == "hold", hold
                 await asyncio.sleep(rng.uniform(0.1, 1.0))
             process.kill()  # SIGKILL: no shutdown, no last commit
             await process.communicate()

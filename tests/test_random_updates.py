@@ -53,6 +53,7 @@ media = st.sampled_from([
     {"contact": {"phone_number": "+100", "first_name": "Someone"}},
     {"location": {"latitude": 89.9, "longitude": -179.9}},
     {"location": {"latitude": 0.0, "longitude": 0.0}},
+    {},  # a message with nothing in it (as a service message looks to a handler)
 ])  # fmt: skip
 forged_data = st.one_of(
     st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=64),
