@@ -36,6 +36,8 @@ async def run(context: BotContext) -> None:
             if not due:
                 return
             timer = due[0]
+            if not await repo.users.lock(timer.user_id, wait=False):
+                return  # the user's update is being handled elsewhere: next run
             try:
                 row = await repo.sessions.get(timer.session_id)
                 assert row is not None  # the timer row cascades with its session

@@ -3,7 +3,8 @@
 python-telegram-bot hands every update to an update processor; wrapping it
 here is PTB's own middleware hook. Handlers reach the session through
 `context.repo` (bot/context.py). The error handler rolls back whatever a
-failed handler wrote, so the commit below only keeps finished work.
+failed handler wrote, so the commit below only keeps finished work. The user's
+row is locked first: on PostgreSQL, replicas take turns with one user's updates.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.db.repo import Repo
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
         async with self._session_factory() as session:
             token = current_session.set(session)
             try:
+                if isinstance(update, Update) and update.effective_user is not None:
+                    await Repo(session).users.lock(update.effective_user.id)
                 await coroutine
                 await session.commit()
             except Exception:

@@ -86,6 +86,16 @@ class UserRepo:
     async def preferences(self, user_id: int) -> Preferences | None:
         return await self.session.get(Preferences, user_id)
 
+    async def lock(self, user_id: int, wait: bool = True) -> bool:
+        """Hold the user's row until this transaction ends, so that two replicas never
+        handle two updates (or an update and a timer) of one user at once. On SQLite
+        (one process, one writer) there is nothing to lock. Without `wait`: False at
+        once if another transaction holds it."""
+        locked = await self.session.execute(
+            select(User.id).where(User.id == user_id).with_for_update(skip_locked=not wait)
+        )
+        return locked.first() is not None or wait
+
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         """Telegram says the user blocked the bot (or is gone): send nothing more."""
         user = await self.get(user_id)

@@ -16,7 +16,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -188,6 +188,7 @@ class FakeBotAPI:
         self.webhook_url = ""  # as set by setWebhook
         self.webhook_secret: str | None = None
         self._webhook_target: str | None = None
+        self._webhook_targets: Iterator[str] = iter(())
         self.webhook_answers: list[int] = []  # the HTTP status of each update POSTed
         self._changed = asyncio.Condition()
         self._closing = False
@@ -367,18 +368,19 @@ class FakeBotAPI:
             self._updates.append(update)
         await self._notify()
 
-    def forward_webhook_to(self, target: str) -> None:
+    def forward_webhook_to(self, *targets: str) -> None:
         """Where a POST to the registered WEBHOOK_URL really lands (as a TLS-terminating
-        proxy in front of the bot would send it): the updates go there once the bot has
-        called setWebhook."""
-        self._webhook_target = target
+        proxy in front of the bot would send it), taking turns between several targets
+        like a load balancer: the updates go there once the bot has called setWebhook."""
+        self._webhook_targets = itertools.cycle(targets)
+        self._webhook_target = targets[0]
 
     async def _post_to_webhook(self, update: dict[str, Any]) -> None:
-        assert self._webhook_target is not None
+        target = next(self._webhook_targets)
         headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret or ""}
         async with (
             ClientSession() as client,
-            client.post(self._webhook_target, json=update, headers=headers) as response,
+            client.post(target, json=update, headers=headers) as response,
         ):
             self.webhook_answers.append(response.status)
 

@@ -1,0 +1,84 @@
+"""Two bot processes in webhook mode behind a load balancer, on one PostgreSQL database:
+reminders go out once, and one person's taps handled by different replicas at the same
+moment move their session on once."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+from bot.db.engine import create_engine
+from tests.conftest import TOKEN, fresh_postgres
+from tests.fakebotapi import FakeBotAPI
+from tests.test_cli import start_bot_process
+from tests.test_crash_safety import ONBOARDING, make_due, reminders_to, subscribe, talk
+from tests.test_webhook import SECRET, free_port
+
+SUBSCRIBERS = range(50_000, 50_120)
+EARLIER_STEP = "That button is from an earlier step."
+
+
+async def webhook_set(fake: FakeBotAPI, times: int) -> None:
+    await fake.wait_until(
+        lambda: len([c for c in fake.calls if c.method == "setWebhook"]) >= times or None,
+        30, "a replica did not start",
+    )  # fmt: skip
+
+
+async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) -> None:
+    url = await fresh_postgres()
+    engine = create_engine(url)
+    ports = [free_port(), free_port()]
+    settings = {
+        "DATABASE_URL": url, "WEBHOOK_URL": "https://bot.example.com/telegram",
+        "WEBHOOK_SECRET": SECRET, "WEBHOOK_LISTEN": "127.0.0.1", "LOG_LEVEL": "INFO",
+    }  # fmt: skip
+    async with FakeBotAPI(token=TOKEN) as fake:  # real time, like the processes
+        replicas: list[asyncio.subprocess.Process] = []
+        try:
+            for port in ports:  # one after the other: the first one migrates
+                replicas.append(
+                    await start_bot_process(fake, cwd=tmp_path, WEBHOOK_PORT=str(port), **settings)
+                )
+                await webhook_set(fake, times=len(replicas))
+            fake.forward_webhook_to(*(f"http://127.0.0.1:{port}/telegram" for port in ports))
+
+            await subscribe(engine, SUBSCRIBERS)
+            for user_id in SUBSCRIBERS:
+                fake.user(user_id=user_id, first_name=f"Sub {user_id}")
+            people = [fake.user(user_id=3100 + n, first_name=f"P{n}") for n in range(4)]
+            await asyncio.gather(*(talk(p, [*ONBOARDING, "/today", "2"]) for p in people))
+            cards = [await person.receive(timeout=10) for person in people]
+            await make_due(engine, SUBSCRIBERS)  # a fan-out while people use the bot
+
+            # Each person taps Start twice at once: the load balancer sends one tap to each
+            # replica. The session moves on once; the other tap is an earlier step's.
+            pairs = zip(people, cards, strict=True)
+            taps = [person.press(card, "▶️ Start") for person, card in pairs for _ in range(2)]
+            answers = await asyncio.gather(*taps)
+            for n, person in enumerate(people):
+                assert sorted([answers[2 * n].text or "", answers[2 * n + 1].text or ""]) == [
+                    "", EARLIER_STEP,
+                ]  # fmt: skip
+                assert "set 1 of 1, 10 reps" in (await person.receive(timeout=10)).plain_text
+                await person.no_message(within=0.3)
+            for person in people:  # and the sessions go on, a step each, on either replica
+                await talk(person, ["done"])
+
+            await fake.wait_until(
+                lambda: len(reminders_to(fake)) >= len(SUBSCRIBERS) or None, 30,
+                "some reminders never arrived",
+            )  # fmt: skip
+            await asyncio.sleep(1.5)  # time enough for any second copy
+        finally:
+            for replica in replicas:
+                replica.send_signal(signal.SIGTERM)
+            outputs = [await asyncio.wait_for(r.communicate(), timeout=30) for r in replicas]
+            await engine.dispose()
+    assert [r.returncode for r in replicas] == [0, 0], outputs
+    counts = reminders_to(fake)
+    assert set(counts) == set(SUBSCRIBERS)
+    assert set(counts.values()) == {1}  # none twice, though both replicas were sending
+    served = [call for call in fake.calls if call.method == "sendMessage"]
+    assert len(served) > len(SUBSCRIBERS)
