@@ -56,7 +56,11 @@ async def fake(clock: FakeClock) -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
+async def database_url(tmp_path: Path) -> str:
+    """The bot's database: SQLite in a temporary folder, or, when TEST_DATABASE_URL is
+    set, that PostgreSQL database, emptied (the whole suite then runs on PostgreSQL)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return await fresh_postgres()
     return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}"
 
 
