@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from aiohttp import web
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -51,6 +52,7 @@ from bot.handlers import (
     stretch,
 )
 from bot.handlers.accounts import on_new_message
+from bot.monitoring import Metrics, routes, start_server
 from bot.reminders import dispatcher
 from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
 from bot.reminders.scheduling import CLOCK_KEY
@@ -62,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+MONITORING_KEY = "monitoring_server"  # bot_data: the METRICS_PORT server while it runs
 
 # (command, handler) in menu order.
 COMMANDS: list[tuple[str, Handler]] = [
@@ -119,14 +122,15 @@ def build_application(
     timing = timing or Timing()
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine, info={CLOCK_KEY: clock})
+    metrics = Metrics()
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
-        .rate_limiter(PatientCalls())
+        .rate_limiter(PatientCalls(metrics))
         .read_timeout(timing.request_timeout)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(DatabaseUpdateProcessor(session_factory))
+        .concurrent_updates(DatabaseUpdateProcessor(session_factory, metrics))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()
@@ -146,6 +150,7 @@ def build_application(
         ),
         timing=timing,
         flood_gate=FloodGate(timing.flood),
+        metrics=metrics,
     )
     register_handlers(application)
     return application
@@ -203,10 +208,19 @@ async def on_startup(application: BotApplication) -> None:
     # Two lanes: session timers never wait behind a reminder fan-out.
     application.job_queue.run_repeating(due_work.run, interval=every, first=0, name="timers")
     application.job_queue.run_repeating(dispatcher.run, interval=every, first=0, name="reminders")
+    port = services.settings.metrics_port
+    if port is not None:
+        app = web.Application()
+        app.add_routes(routes(services.metrics, services.engine, application.job_queue))
+        listen = services.settings.webhook_listen
+        application.bot_data[MONITORING_KEY] = await start_server(app, listen, port)
     logger.info("started as @%s", application.bot.username)
 
 
 async def on_shutdown(application: BotApplication) -> None:
-    """Close the database cleanly."""
+    """Stop the monitoring server; close the database cleanly."""
+    monitoring = application.bot_data.pop(MONITORING_KEY, None)
+    if monitoring is not None:
+        await monitoring.cleanup()
     await services_of(application).engine.dispose()
     logger.info("stopped")

@@ -39,6 +39,7 @@ EXPECTED = {
     "WEBHOOK_SECRET": "1-256 characters of A-Z, a-z, 0-9, _ and -",
     "WEBHOOK_LISTEN": "an address to listen on, like 0.0.0.0",
     "WEBHOOK_PORT": "a port number from 1 to 65535",
+    "METRICS_PORT": "a port number from 1 to 65535",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     "REMINDER_GRACE_MINUTES": "a whole number of minutes from 0 to 1440, like 120",
 }
@@ -74,6 +75,8 @@ class Settings(DatabaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # GET /healthz and /metrics on this port (on WEBHOOK_LISTEN's address), any mode.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     log_level: str = "INFO"
     # A reminder missed by less than this (downtime) is still sent, late.
     reminder_grace_minutes: int = Field(default=120, ge=0, le=1440)

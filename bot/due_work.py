@@ -44,6 +44,7 @@ async def run(context: BotContext) -> None:
                 coach = Coach(context.bot, repo, services.content, now, services.countdowns)
                 await coach.fire(row, TimerFired(Timer(timer.kind), version=timer.version))
                 await db.commit()
+                services.metrics.timers_fired.inc()
             except Exception as error:
                 await db.rollback()
                 if unreachable(error):  # blocked, or gone: nobody to coach any more

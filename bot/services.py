@@ -11,6 +11,7 @@ from bot.coaching.countdown import Countdowns
 from bot.config import Settings
 from bot.content import Content
 from bot.domain.flood import FloodGate, FloodLimit
+from bot.monitoring import Metrics
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,6 @@ class Timing:
     flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
 
 
-@dataclass
-class Counters:
-    """Operational counts since this process started (for /stats)."""
-
-    errors: int = 0
-
-
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -40,4 +34,4 @@ class Services:
     countdowns: Countdowns
     timing: Timing
     flood_gate: FloodGate
-    counters: Counters = field(default_factory=Counters)
+    metrics: Metrics = field(default_factory=Metrics)

@@ -26,6 +26,8 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.monitoring import Metrics
+
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 6  # a call that failed this many times in a row is given up
@@ -39,7 +41,10 @@ JsonResult = bool | dict[str, Any] | list[dict[str, Any]]
 class PatientCalls(BaseRateLimiter[int]):
     """Retries what Telegram asks to retry; holds a chat for as long as Telegram says."""
 
-    def __init__(self, attempts: int = ATTEMPTS, backoff: float = BACKOFF) -> None:
+    def __init__(
+        self, metrics: Metrics | None = None, attempts: int = ATTEMPTS, backoff: float = BACKOFF
+    ) -> None:
+        self._metrics = metrics
         self._attempts = attempts
         self._backoff = backoff
         self._held_until: dict[str, float] = {}  # chat id -> monotonic time
@@ -68,6 +73,8 @@ class PatientCalls(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as flood:
+                if self._metrics is not None:
+                    self._metrics.flood_waits.inc()
                 # As PTB's own AIORateLimiter reads it (the public attribute warns until PTB 23).
                 wait = min(flood._retry_after.total_seconds(), LONGEST_WAIT)
                 logger.warning("%s to chat %s: 429, waiting %.1f s", endpoint, chat, wait)

@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.db.repo import Repo
+from bot.monitoring import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +30,14 @@ current_session: ContextVar[AsyncSession] = ContextVar("current_session")
 
 class DatabaseUpdateProcessor(BaseUpdateProcessor):
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], max_concurrent_updates: int = 1
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        metrics: Metrics,
+        max_concurrent_updates: int = 1,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._session_factory = session_factory
+        self._metrics = metrics
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         started = time.perf_counter()
@@ -50,8 +55,11 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
                 await session.rollback()
             finally:
                 current_session.reset(token)
-        fields["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        seconds = time.perf_counter() - started
+        fields["ms"] = round(seconds * 1000, 1)
         logger.info("update handled", extra=fields)
+        self._metrics.updates.labels(fields["kind"]).inc()
+        self._metrics.update_seconds.observe(seconds)
 
     async def initialize(self) -> None:
         """Nothing to set up: sessions are opened per update."""

@@ -15,11 +15,11 @@ import signal
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy import text
 from telegram import Update
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY
+from bot.monitoring import routes, start_server
 from bot.services import Services
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ MAX_UPDATE_BYTES = 1024 * 1024
 
 
 def web_app(application: BotApplication, settings: Settings) -> web.Application:
-    """The routes: the webhook path of WEBHOOK_URL, and GET /healthz."""
+    """The routes: the webhook path of WEBHOOK_URL, GET /healthz and GET /metrics."""
     assert settings.webhook_url is not None
     assert settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value().encode()
@@ -51,23 +51,9 @@ def web_app(application: BotApplication, settings: Settings) -> web.Application:
         await application.update_queue.put(update)
         return web.Response(text="ok")
 
-    async def healthz(_: web.Request) -> web.Response:
-        """200 when the database answers and the scheduler runs; else 503."""
-        problems = []
-        try:
-            async with services.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception:
-            problems.append("database unreachable")
-        if application.job_queue is None or not application.job_queue.scheduler.running:
-            problems.append("scheduler stopped")
-        if problems:
-            return web.json_response({"ok": False, "problems": problems}, status=503)
-        return web.json_response({"ok": True})
-
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app.router.add_post(settings.webhook_url.path or "/", receive)
-    app.router.add_get("/healthz", healthz)
+    app.router.add_routes(routes(services.metrics, services.engine, application.job_queue))
     return app
 
 
@@ -83,10 +69,9 @@ async def serve(application: BotApplication, settings: Settings) -> None:
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    runner = web.AppRunner(web_app(application, settings), access_log=None)
+    app = web_app(application, settings)
+    runner = await start_server(app, settings.webhook_listen, settings.webhook_port)
     try:
-        await runner.setup()
-        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
         await application.bot.set_webhook(
             str(settings.webhook_url),
             secret_token=settings.webhook_secret.get_secret_value(),

@@ -21,7 +21,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.upper() in {
             "BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL",
-            "WEBHOOK_SECRET", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "LOG_LEVEL",
+            "WEBHOOK_SECRET", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "LOG_LEVEL", "METRICS_PORT",
         }:  # fmt: skip
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)

@@ -60,6 +60,9 @@ async def test_webhook_mode_serves_the_secret_holder_and_refuses_everyone_else(
         assert (await ada.receive(timeout=10)).plain_text.startswith("Hi Ada!")
         assert fake.webhook_answers == [200]
         assert not [c for c in fake.calls if c.method == "getUpdates"]
+        async with ClientSession() as client, client.get(f"{base}/metrics") as page:
+            assert page.status == 200
+            assert 'backcare_updates_total{kind="command"} 1.0' in await page.text()
     finally:
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)

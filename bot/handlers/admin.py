@@ -31,6 +31,6 @@ async def stats_command(update: Update, context: BotContext) -> None:
             context.content.messages.admin.stats,
             users=numbers.users, active=numbers.active, blocked=numbers.blocked,
             sessions=numbers.sessions_today, reminders=numbers.reminders_today,
-            errors=context.services.counters.errors,
+            errors=context.services.metrics.errors_since_start(),
         ),
     )  # fmt: skip

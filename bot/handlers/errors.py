@@ -18,7 +18,7 @@ async def on_error(update: object, context: BotContext) -> None:
     """Keep the bot running whatever a handler raised."""
     update_id = update.update_id if isinstance(update, Update) else None
     logger.error("handler failed", extra=describe(update), exc_info=context.error)
-    context.services.counters.errors += 1
+    context.services.metrics.errors.inc()
     session = current_session.get(None)
     if session is not None:
         await session.rollback()

@@ -83,6 +83,7 @@ async def run(context: BotContext) -> None:
             claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
             texts = {c.delivery_id: await _text(repo, services.content, c, now) for c in claimed}
             await db.commit()
+        services.metrics.reminders.labels("due").inc(len(claimed))
         for reminder in claimed:
             await pacer.wait()
             await _deliver(context.bot, services, reminder, texts[reminder.delivery_id])
@@ -130,6 +131,7 @@ async def _deliver(bot: Bot, services: Services, reminder: ClaimedReminder, text
 async def _record(
     services: Services, reminder: ClaimedReminder, status: str, message: Message | None
 ) -> None:
+    services.metrics.reminders.labels(status).inc()
     logger.info(
         "reminder " + status,
         extra={"user_id": reminder.user_id, "delivery_id": reminder.delivery_id},
