@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import yaml
 from hatchling.builders.wheel import WheelBuilder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,3 +47,23 @@ def test_an_installed_wheel_finds_content_and_migrations_from_any_folder(tmp_pat
     )
     assert migrated.returncode == 0, migrated.stderr
     assert (elsewhere / "data" / "bot.db").exists()
+
+
+def test_compose_and_the_image_declare_health_checks_and_run_as_non_root() -> None:
+    """Docker cannot run on every machine the tests run on: this reads the files instead."""
+    root = Path(__file__).resolve().parents[1]
+    compose = yaml.safe_load((root / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"postgres", "bot", "bot-2"}
+    assert all("healthcheck" in service for service in services.values())
+    for name in ("bot", "bot-2"):
+        bot = services[name]
+        port = bot["environment"]["METRICS_PORT"]
+        assert f"127.0.0.1:{port}/healthz" in " ".join(bot["healthcheck"]["test"])
+        assert bot["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
+        assert bot["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["bot-2"]["profiles"] == ["replica"]
+    dockerfile = (root / "Dockerfile").read_text()
+    assert "HEALTHCHECK" in dockerfile
+    assert "\nUSER bot\n" in dockerfile
+    assert "ENV METRICS_PORT=9090" in dockerfile
