@@ -160,8 +160,10 @@ class FakeBotAPI:
         token: str,
         clock: Callable[[], datetime] | None = None,
         global_per_second: float | None = None,
+        per_chat_limit: bool = True,
     ) -> None:
         self.token = token
+        self._per_chat_limit = per_chat_limit  # off only for benchmarks of raw throughput
         # Telegram's overall limit for bulk sends, in real time (off unless asked for).
         self._global = _RealTimeBudget(global_per_second) if global_per_second else None
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -446,7 +448,7 @@ class FakeBotAPI:
             return _error(injected.error)
         if method.lower() in LIMITED_METHODS and isinstance(parameters.get("chat_id"), int):
             wait = self._global.take() if self._global else None
-            if wait is None:
+            if wait is None and self._per_chat_limit:
                 wait = self._budget(parameters["chat_id"]).take(self._seconds())
             if wait is not None:
                 self.flood_refusals.append(self.calls[-1])

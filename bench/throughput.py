@@ -1,0 +1,123 @@
+"""Updates per second: the whole bot against a bare python-telegram-bot echo bot.
+
+Both run in this process against the same fake Bot API (its per-chat rate
+limit off: this measures the bots, not Telegram's limits), one after the other.
+50 people each send 20 messages at once; the clock stops when every reply is in.
+The whole bot gets a realistic mix from onboarded users (/help, a stretch asked
+for by name, /settings) on SQLite, with its INFO logs written (to /dev/null);
+the echo bot replies with the same text.
+
+    .venv/bin/python -m bench.throughput
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.config import load_settings
+from bot.content import load_content
+from bot.domain.flood import FloodLimit
+from bot.logging_setup import configure_logging
+from bot.services import Timing
+from tests.fakebotapi import FakeBotAPI, FakeUser
+from tests.journeys import onboard_by_buttons
+
+TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
+MIX = ["/help", "bridge", "/settings"]
+
+
+@asynccontextmanager
+async def polling(application: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.start()
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+async def flood_of_messages(fake: FakeBotAPI, people: list[FakeUser], each: int) -> float:
+    """Updates per second: everyone sends `each` messages at once; until every reply."""
+    expected = len(fake.messages) + len(people) * each
+    started = time.perf_counter()
+    for n in range(each):
+        for person in people:
+            await person.send(MIX[n % len(MIX)])
+    await fake.wait_until(
+        lambda: len(fake.messages) >= expected or None, 600, "not every message was answered"
+    )
+    return len(people) * each / (time.perf_counter() - started)
+
+
+async def whole_bot(fake: FakeBotAPI, folder: Path, people: int, each: int) -> float:
+    settings = load_settings(
+        _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url,
+        database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+    )  # fmt: skip
+    timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1))
+    application = build_application(settings, load_content(), SystemClock(), timing)
+    async with polling(application):
+        users = [fake.user(user_id=10_000 + n, first_name=f"User {n}") for n in range(people)]
+        for user in users:
+            await onboard_by_buttons(user)
+        return await flood_of_messages(fake, users, each)
+
+
+async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.message is not None
+    assert update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+async def echo_bot(fake: FakeBotAPI, people: int, each: int) -> float:
+    application = Application.builder().token(TOKEN).base_url(fake.base_url).build()
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    async with polling(application):
+        users = [fake.user(user_id=20_000 + n, first_name=f"Echo {n}") for n in range(people)]
+        return await flood_of_messages(fake, users, each)
+
+
+async def compare(people: int, each: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        async with FakeBotAPI(token=TOKEN, per_chat_limit=False) as fake:
+            bot_rate = await whole_bot(fake, Path(folder), people, each)
+            echo_rate = await echo_bot(fake, people, each)
+    print("| bot | updates | updates/s |")
+    print("|---|---:|---:|")
+    print(f"| whole Back Care Bot (SQLite) | {people * each} | {bot_rate:.0f} |")
+    print(f"| bare PTB echo bot | {people * each} | {echo_rate:.0f} |")
+    print(f"\nratio whole bot / echo bot: {bot_rate / echo_rate:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--each", type=int, default=20)
+    args = parser.parse_args()
+    with open(os.devnull, "w") as null:
+        configure_logging("INFO", [TOKEN], stream=null)
+        asyncio.run(compare(args.people, args.each))
+
+
+if __name__ == "__main__":
+    main()
