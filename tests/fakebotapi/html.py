@@ -27,6 +27,9 @@ _ATTRIBUTE = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
 
 
+_PLAIN = re.compile(r"[^<&]+")
+
+
 class HtmlError(ValueError):
     """The text is not valid Telegram HTML (the message is the API's description)."""
 
@@ -115,9 +118,11 @@ def parse_html(text: str) -> tuple[str, list[dict[str, object]]]:
                 )
             piece = _entity_text(match)
             index = match.end()
-        else:
-            piece = char
-            index += 1
+        else:  # a run of plain text, up to the next tag or entity
+            run = _PLAIN.match(text, index)
+            assert run is not None  # `char` itself is plain
+            piece = run.group()
+            index = run.end()
         plain.append(piece)
         length += utf16_length(piece)
     if stack:
