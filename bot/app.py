@@ -57,7 +57,7 @@ from bot.reminders import dispatcher
 from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
 from bot.reminders.scheduling import CLOCK_KEY
 from bot.services import Services, Timing
-from bot.transport import PatientCalls
+from bot.transport import PatientCalls, SendBudget
 from bot.update_processor import DatabaseUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -123,11 +123,12 @@ def build_application(
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine, info={CLOCK_KEY: clock})
     metrics = Metrics()
+    budget = SendBudget(timing.sends_per_second) if timing.sends_per_second else None
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
-        .rate_limiter(PatientCalls(metrics))
+        .rate_limiter(PatientCalls(metrics, budget))
         .read_timeout(timing.request_timeout)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(DatabaseUpdateProcessor(session_factory, metrics))

@@ -22,6 +22,8 @@ class Timing:
     countdown_every: float = 5.0  # seconds between edits of a hold's countdown
     request_timeout: float = 5.0  # seconds to wait for the Bot API's answer to a call
     flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
+    # Messages a second for the whole bot, under Telegram's ~30 (None: no limit of our own).
+    sends_per_second: float | None = 29.5
 
 
 @dataclass(frozen=True)

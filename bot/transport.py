@@ -9,6 +9,11 @@ all get the same patience without a retry loop of their own:
 - a network failure, a timeout or a 5xx: try again after a short backoff;
 - anything else (400, 403, ...) is the caller's to handle, at once.
 
+And, with a `SendBudget`, it keeps under Telegram's ~30 messages a second for
+the whole bot, so that Telegram never has to say 429: bulk sends (reminders,
+summaries: `rate_limit_args=Lane.BULK`) leave a reserve for people waiting for
+a reply, who never queue behind a fan-out.
+
 A call that failed before Telegram carried it out is sent once more, which is
 what makes it arrive. One that Telegram carried out but whose answer was lost
 cannot be told apart from that, and may arrive twice: the Bot API has no
@@ -21,6 +26,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from enum import Enum
 from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -35,16 +41,62 @@ BACKOFF = 0.25  # seconds before the first retry of a failure; doubles every tim
 LONGEST_WAIT = 60.0  # no single wait is longer than this
 UNTOUCHED = {"getUpdates"}  # PTB's polling loop has its own retries
 
+# What Telegram counts against the bot's ~30 messages a second.
+COUNTED = {
+    "sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup",
+    "editMessageCaption",
+}  # fmt: skip
+
 JsonResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 
-class PatientCalls(BaseRateLimiter[int]):
-    """Retries what Telegram asks to retry; holds a chat for as long as Telegram says."""
+class Lane(Enum):
+    """Who waits for a call: a person (the default) or nobody in particular."""
+
+    INTERACTIVE = "interactive"
+    BULK = "bulk"
+
+
+class SendBudget:
+    """A token bucket for the whole bot, in real time (Telegram's clock).
+
+    Smaller than Telegram's own (a burst of 5, not 30, at 29.5 a second, not 30),
+    so whatever Telegram's bucket holds, ours runs dry first. Bulk sends only
+    take a token while `reserve` more are left for replies to people.
+    """
+
+    def __init__(self, per_second: float, burst: float = 5.0, reserve: float = 2.0) -> None:
+        self._rate = per_second
+        self._burst = burst
+        self._reserve = reserve
+        self._tokens = burst
+        self._at = time.monotonic()
+
+    async def take(self, lane: Lane) -> None:
+        need = 1 + (self._reserve if lane is Lane.BULK else 0)
+        while True:
+            now = time.monotonic()
+            self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
+            self._at = now
+            if self._tokens >= need:
+                self._tokens -= 1
+                return
+            await asyncio.sleep((need - self._tokens) / self._rate)
+
+
+class PatientCalls(BaseRateLimiter[Lane]):
+    """Retries what Telegram asks to retry; holds a chat for as long as Telegram says;
+    with a budget, keeps the whole bot under Telegram's overall rate."""
 
     def __init__(
-        self, metrics: Metrics | None = None, attempts: int = ATTEMPTS, backoff: float = BACKOFF
+        self,
+        metrics: Metrics | None = None,
+        budget: SendBudget | None = None,
+        attempts: int = ATTEMPTS,
+        backoff: float = BACKOFF,
     ) -> None:
         self._metrics = metrics
+        self._budget = budget
         self._attempts = attempts
         self._backoff = backoff
         self._held_until: dict[str, float] = {}  # chat id -> monotonic time
@@ -62,14 +114,17 @@ class PatientCalls(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Lane | None,
     ) -> JsonResult:
         if endpoint in UNTOUCHED:
             return await callback(*args, **kwargs)
         chat = str(data.get("chat_id", ""))
-        attempts = rate_limit_args or self._attempts
-        for attempt in range(1, attempts):
+        lane = rate_limit_args or Lane.INTERACTIVE
+        budget = self._budget if endpoint in COUNTED else None
+        for attempt in range(1, self._attempts):
             await self._wait_for(chat)
+            if budget is not None:
+                await budget.take(lane)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as flood:
@@ -92,6 +147,8 @@ class PatientCalls(BaseRateLimiter[int]):
                 )  # fmt: skip
                 await asyncio.sleep(wait)
         await self._wait_for(chat)
+        if budget is not None:
+            await budget.take(lane)
         return await callback(*args, **kwargs)  # the last attempt: its failure is final
 
     def _hold(self, chat: str, seconds: float) -> None:

@@ -26,9 +26,11 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
 # Background jobs wake often, so a test sees a due timer within a few milliseconds.
 # Test users act at machine speed on a frozen clock: no flood limit, except where a test
 # sets one (tests/test_flood.py).
+# Nor an overall send budget: tests/test_transport.py and bench/reminder_fanout.py check it.
 QUICK = Timing(
-    due_work_every=0.05, countdown_every=0.05, flood=FloodLimit(burst=1_000_000, per_second=1)
-)
+    due_work_every=0.05, countdown_every=0.05,
+    flood=FloodLimit(burst=1_000_000, per_second=1), sends_per_second=None,
+)  # fmt: skip
 
 
 class FakeClock:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import Any
 
-from telegram import Bot, InputFile
+from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
+from telegram.ext import ExtBot
 
 from bot.content.templates import render
 from bot.db.repo import Repo
@@ -20,13 +22,14 @@ from bot.domain.progress import SessionRecord
 from bot.domain.timezones import local_day
 from bot.progress.chart import ChartLabels, render_chart
 from bot.services import Services
+from bot.transport import Lane
 
 logger = logging.getLogger(__name__)
 
 WEEK = 7
 
 
-async def send_weekly_summary(bot: Bot, services: Services, user_id: int) -> None:
+async def send_weekly_summary(bot: ExtBot[Any], services: Services, user_id: int) -> None:
     texts = services.content.messages.progress
     async with services.session_factory() as db:
         repo = Repo(db)
@@ -40,7 +43,9 @@ async def send_weekly_summary(bot: Bot, services: Services, user_id: int) -> Non
     try:
         if not finished:
             text = f"{texts.weekly_none}\n\n{texts.weekly_footer}"
-            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML)
+            await bot.send_message(
+                user_id, text, parse_mode=ParseMode.HTML, rate_limit_args=Lane.BULK
+            )
             return
         labels = ChartLabels(
             texts.weekly_title, texts.chart_before, texts.chart_after, texts.chart_y_axis,
@@ -52,6 +57,7 @@ async def send_weekly_summary(bot: Bot, services: Services, user_id: int) -> Non
         await bot.send_photo(
             user_id, InputFile(png, filename="week.png"),
             caption=f"{caption}\n\n{texts.weekly_footer}", parse_mode=ParseMode.HTML,
+            rate_limit_args=Lane.BULK,
         )  # fmt: skip
     except Forbidden:
         async with services.session_factory() as db:

@@ -5,21 +5,22 @@ is committed before anything is sent, so no crash can make a day's reminder
 go out twice. A claim whose process died before sending is picked up again
 after a short lease, while still within the grace window: no loss either.
 
-Reminders share Telegram's ~30 messages a second with everything else, so
-they go out at a steady REMINDERS_PER_SECOND, leaving room for the replies
-of people in a session; those never queue behind a fan-out.
+Reminders share Telegram's ~30 messages a second with everything else: they
+go out in the bulk lane of bot/transport.py, as fast as its budget allows
+while leaving room for the replies of people in a session, which never queue
+behind a fan-out.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from datetime import datetime, timedelta
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import ExtBot
 
 from bot.content import Content
 from bot.content.templates import label, render
@@ -29,29 +30,14 @@ from bot.domain import routine
 from bot.domain.timezones import zone_info
 from bot.progress.weekly import send_weekly_summary
 from bot.services import Services
-from bot.transport import unreachable
+from bot.transport import Lane, unreachable
 
 logger = logging.getLogger(__name__)
 
-REMINDERS_PER_SECOND = 25.0  # under Telegram's ~30/s overall, leaving room for replies
 CLAIM_BATCH = 100
 LEASE = timedelta(minutes=2)  # a claim not sent by then is taken to be lost
 LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
 PREFIX = "rem:"
-
-
-class Pacer:
-    """At most `rate` sends a second, in real time (Telegram's clock, not the bot's)."""
-
-    def __init__(self, rate: float) -> None:
-        self._interval = 1 / rate
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        now = time.monotonic()
-        if self._next > now:
-            await asyncio.sleep(self._next - now)
-        self._next = max(now, self._next) + self._interval
 
 
 def keyboard(content: Content, delivery_id: int, snoozes: int) -> InlineKeyboardMarkup:
@@ -74,7 +60,6 @@ async def run(context: BotContext) -> None:
     """Claim and send every reminder due now (a JobQueue callback)."""
     services = context.services
     grace = timedelta(minutes=services.settings.reminder_grace_minutes)
-    pacer = Pacer(REMINDERS_PER_SECOND)
     while True:
         now = services.clock.now()
         async with services.session_factory() as db:
@@ -85,13 +70,11 @@ async def run(context: BotContext) -> None:
             await db.commit()
         services.metrics.reminders.labels("due").inc(len(claimed))
         for reminder in claimed:
-            await pacer.wait()
             await _deliver(context.bot, services, reminder, texts[reminder.delivery_id])
         async with services.session_factory() as db:
             summaries = await Repo(db).reminders.claim_summaries(now, grace, CLAIM_BATCH)
             await db.commit()
         for user_id in summaries:
-            await pacer.wait()
             await send_weekly_summary(context.bot, services, user_id)
         if not claimed and not summaries:
             return
@@ -109,12 +92,18 @@ async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: da
     return f"{text}\n{texts.late}" if now - reminder.due_at > LATE_AFTER else text
 
 
-async def _deliver(bot: Bot, services: Services, reminder: ClaimedReminder, text: str) -> None:
+async def _deliver(
+    bot: ExtBot[Any], services: Services, reminder: ClaimedReminder, text: str
+) -> None:
     """Send one reminder and record the outcome (bot/transport.py retries 429s and failures)."""
     markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes)
     try:
         message = await bot.send_message(
-            reminder.user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            reminder.user_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            rate_limit_args=Lane.BULK,
         )
     except TelegramError as error:
         if unreachable(error):
