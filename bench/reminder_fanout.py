@@ -32,6 +32,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences
 from bot.db.repo import Repo, UserProfile
+from bot.domain.flood import FloodLimit
 from bot.logging_setup import configure_logging
 from bot.services import Timing
 from tests.fakebotapi import FakeBotAPI
@@ -74,7 +75,9 @@ async def run(users: int) -> None:
         settings = load_settings(
             _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url, database_url=url
         )
-        app = build_application(settings, load_content(), FixedClock(), Timing(0.5, 5.0))
+        # The clock stands still here, so the per-user flood limit would never refill.
+        timing = Timing(0.5, 5.0, flood=FloodLimit(burst=1_000_000, per_second=1))
+        app = build_application(settings, load_content(), FixedClock(), timing)
         await app.initialize()
         assert app.post_init is not None
         assert app.updater is not None
@@ -105,6 +108,7 @@ async def run(users: int) -> None:
         latencies.sort()
         p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
         floor = users / TELEGRAM_LIMIT
+        everything = (users + len(latencies)) / TELEGRAM_LIMIT  # they share the limit
         rows = [
             ("subscribers due at once", f"{users}"),
             ("delivered", f"{len(per_chat)}"),
@@ -113,6 +117,8 @@ async def run(users: int) -> None:
             ("time to deliver", f"{elapsed:.1f} s"),
             ("floor at 30/s", f"{floor:.1f} s"),
             ("over the floor", f"{(elapsed / floor - 1) * 100:.1f} %"),
+            ("floor counting the interactive replies too", f"{everything:.1f} s"),
+            ("over that floor", f"{(elapsed / everything - 1) * 100:.1f} %"),
             ("interactive replies during it", f"{len(latencies)}"),
             ("interactive latency p50", f"{statistics.median(latencies) * 1000:.0f} ms"),
             ("interactive latency p95", f"{p95 * 1000:.0f} ms"),

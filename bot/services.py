@@ -23,7 +23,7 @@ class Timing:
     request_timeout: float = 5.0  # seconds to wait for the Bot API's answer to a call
     flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
     # Messages a second for the whole bot, under Telegram's ~30 (None: no limit of our own).
-    sends_per_second: float | None = 29.5
+    sends_per_second: float | None = 30.0
 
 
 @dataclass(frozen=True)

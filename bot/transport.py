@@ -60,9 +60,10 @@ class Lane(Enum):
 class SendBudget:
     """A token bucket for the whole bot, in real time (Telegram's clock).
 
-    Smaller than Telegram's own (a burst of 5, not 30, at 29.5 a second, not 30),
-    so whatever Telegram's bucket holds, ours runs dry first. Bulk sends only
-    take a token while `reserve` more are left for replies to people.
+    Its burst is smaller than Telegram's (5, not about 30), so over any stretch of
+    time it sends fewer than Telegram's bucket allows, whatever that bucket held
+    when ours started. Bulk sends only take a token while `reserve` more are left
+    for replies to people.
     """
 
     def __init__(self, per_second: float, burst: float = 5.0, reserve: float = 2.0) -> None:

@@ -13,6 +13,7 @@ behind a fan-out.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from bot.transport import Lane, unreachable
 logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 100
+SENDING_AT_ONCE = 8  # reminders in flight together
 LEASE = timedelta(minutes=2)  # a claim not sent by then is taken to be lost
 LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
 PREFIX = "rem:"
@@ -57,27 +59,49 @@ def keyboard(content: Content, delivery_id: int, snoozes: int) -> InlineKeyboard
 
 
 async def run(context: BotContext) -> None:
-    """Claim and send every reminder due now (a JobQueue callback)."""
+    """Claim and send every reminder due now (a JobQueue callback).
+
+    Claiming the next batch overlaps with sending this one, and several sends are
+    in flight at once: the overall send budget (bot/transport.py), not the time
+    one request takes, sets the pace.
+    """
     services = context.services
     grace = timedelta(minutes=services.settings.reminder_grace_minutes)
-    while True:
-        now = services.clock.now()
-        async with services.session_factory() as db:
-            repo = Repo(db)
-            claimed = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
-            claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
-            texts = {c.delivery_id: await _text(repo, services.content, c, now) for c in claimed}
-            await db.commit()
-        services.metrics.reminders.labels("due").inc(len(claimed))
-        for reminder in claimed:
-            await _deliver(context.bot, services, reminder, texts[reminder.delivery_id])
-        async with services.session_factory() as db:
-            summaries = await Repo(db).reminders.claim_summaries(now, grace, CLAIM_BATCH)
-            await db.commit()
-        for user_id in summaries:
-            await send_weekly_summary(context.bot, services, user_id)
-        if not claimed and not summaries:
-            return
+    queue: asyncio.Queue[tuple[ClaimedReminder, str]] = asyncio.Queue(CLAIM_BATCH)
+
+    async def send_from_queue() -> None:
+        while True:
+            reminder, text = await queue.get()
+            try:
+                await _deliver(context.bot, services, reminder, text)
+            finally:
+                queue.task_done()
+
+    senders = [asyncio.create_task(send_from_queue()) for _ in range(SENDING_AT_ONCE)]
+    try:
+        while True:
+            now = services.clock.now()
+            async with services.session_factory() as db:
+                repo = Repo(db)
+                claimed = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
+                claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
+                texts = [await _text(repo, services.content, c, now) for c in claimed]
+                await db.commit()
+            services.metrics.reminders.labels("due").inc(len(claimed))
+            for reminder, text in zip(claimed, texts, strict=True):
+                await queue.put((reminder, text))
+            async with services.session_factory() as db:
+                summaries = await Repo(db).reminders.claim_summaries(now, grace, CLAIM_BATCH)
+                await db.commit()
+            for user_id in summaries:
+                await send_weekly_summary(context.bot, services, user_id)
+            if not claimed and not summaries:
+                await queue.join()
+                return
+    finally:  # idle by now, unless something failed: then the leases resend
+        for sender in senders:
+            sender.cancel()
+        await asyncio.gather(*senders, return_exceptions=True)
 
 
 async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: datetime) -> str:
