@@ -74,7 +74,8 @@ async def whole_bot(fake: FakeBotAPI, folder: Path, people: int, each: int) -> f
         _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url,
         database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
     )  # fmt: skip
-    timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1))
+    # Like the echo bot: no flood limit and no overall send budget (the fake has no limits).
+    timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1), sends_per_second=None)
     application = build_application(settings, load_content(), SystemClock(), timing)
     async with polling(application):
         users = [fake.user(user_id=10_000 + n, first_name=f"User {n}") for n in range(people)]
