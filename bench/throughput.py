@@ -1,7 +1,8 @@
 """Updates per second: the whole bot against a bare python-telegram-bot echo bot.
 
-Both run in this process against the same fake Bot API (its per-chat rate
-limit off: this measures the bots, not Telegram's limits), one after the other.
+Both run in this process, one after the other, against the same fake Bot API
+in a child process (its per-chat rate limit off: this measures the bots, not
+Telegram's limits, and not the fake's own work).
 50 people each send 20 messages at once; the clock stops when every reply is in.
 The whole bot gets a realistic mix from onboarded users (/help, a stretch asked
 for by name, /settings) on SQLite, with its INFO logs written (to /dev/null);
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from telegram import Update
@@ -69,19 +72,35 @@ async def flood_of_messages(fake: FakeBotAPI, people: list[FakeUser], each: int)
     return len(people) * each / (time.perf_counter() - started)
 
 
-async def whole_bot(fake: FakeBotAPI, folder: Path, people: int, each: int) -> float:
+def fake_side(connection: Connection, people: int, each: int) -> None:
+    """The child process: the fake Bot API and the people using it."""
+
+    async def serve() -> None:
+        async with FakeBotAPI(token=TOKEN, per_chat_limit=False) as fake:
+            connection.send(fake.base_url)
+            for first_id, onboard in ((10_000, True), (20_000, False)):
+                await asyncio.to_thread(connection.recv)  # the bot is polling
+                users = [fake.user(user_id=first_id + n, first_name=f"User {n}")
+                         for n in range(people)]  # fmt: skip
+                for user in users if onboard else []:
+                    await onboard_by_buttons(user)
+                connection.send(await flood_of_messages(fake, users, each))
+
+    asyncio.run(serve())
+
+
+async def whole_bot(base_url: str, folder: Path, connection: Connection) -> float:
     settings = load_settings(
-        _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url,
+        _env_file=None, bot_token=TOKEN, telegram_base_url=base_url,
         database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
     )  # fmt: skip
     # Like the echo bot: no flood limit and no overall send budget (the fake has no limits).
     timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1), sends_per_second=None)
     application = build_application(settings, load_content(), SystemClock(), timing)
     async with polling(application):
-        users = [fake.user(user_id=10_000 + n, first_name=f"User {n}") for n in range(people)]
-        for user in users:
-            await onboard_by_buttons(user)
-        return await flood_of_messages(fake, users, each)
+        connection.send("polling")
+        rate: float = await asyncio.to_thread(connection.recv)
+    return rate
 
 
 async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,19 +109,29 @@ async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(update.message.text)
 
 
-async def echo_bot(fake: FakeBotAPI, people: int, each: int) -> float:
-    application = Application.builder().token(TOKEN).base_url(fake.base_url).build()
+async def echo_bot(base_url: str, connection: Connection) -> float:
+    application = Application.builder().token(TOKEN).base_url(base_url).build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     async with polling(application):
-        users = [fake.user(user_id=20_000 + n, first_name=f"Echo {n}") for n in range(people)]
-        return await flood_of_messages(fake, users, each)
+        connection.send("polling")
+        rate: float = await asyncio.to_thread(connection.recv)
+    return rate
 
 
 async def compare(people: int, each: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        async with FakeBotAPI(token=TOKEN, per_chat_limit=False) as fake:
-            bot_rate = await whole_bot(fake, Path(folder), people, each)
-            echo_rate = await echo_bot(fake, people, each)
+    """The bots here, the fake Bot API and its users in a child process: the fake's own
+    work (parsing the bots' HTML, say) is not counted against either bot."""
+    context = multiprocessing.get_context("spawn")
+    connection, child_end = context.Pipe()
+    child = context.Process(target=fake_side, args=(child_end, people, each))
+    child.start()
+    try:
+        base_url: str = await asyncio.to_thread(connection.recv)
+        with tempfile.TemporaryDirectory() as folder:
+            bot_rate = await whole_bot(base_url, Path(folder), connection)
+        echo_rate = await echo_bot(base_url, connection)
+    finally:
+        child.join(timeout=30)
     print("| bot | updates | updates/s |")
     print("|---|---:|---:|")
     print(f"| whole Back Care Bot (SQLite) | {people * each} | {bot_rate:.0f} |")
