@@ -88,9 +88,7 @@ async def tick_times(url: str) -> list[float]:
             repo = Repo(db)
             assert not await repo.reminders.claim_due(now, grace, 100)
             assert not await repo.reminders.reclaim_stale(now, lease, grace, 100)
-            await db.commit()
-        async with factory() as db:
-            assert not await Repo(db).reminders.claim_summaries(now, grace, 100)
+            assert not await repo.reminders.claim_summaries(now, grace, 100)
             await db.commit()
         async with factory() as db:
             assert not await Repo(db).sessions.claim_due(now, limit=1)

@@ -85,14 +85,12 @@ async def run(context: BotContext) -> None:
                 repo = Repo(db)
                 claimed = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
                 claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
+                summaries = await repo.reminders.claim_summaries(now, grace, CLAIM_BATCH)
                 texts = [await _text(repo, services.content, c, now) for c in claimed]
                 await db.commit()
             services.metrics.reminders.labels("due").inc(len(claimed))
             for reminder, text in zip(claimed, texts, strict=True):
                 await queue.put((reminder, text))
-            async with services.session_factory() as db:
-                summaries = await Repo(db).reminders.claim_summaries(now, grace, CLAIM_BATCH)
-                await db.commit()
             for user_id in summaries:
                 await send_weekly_summary(context.bot, services, user_id)
             if not claimed and not summaries:
