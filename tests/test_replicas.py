@@ -64,7 +64,12 @@ async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) ->
                 assert "set 1 of 1, 10 reps" in (await person.receive(timeout=10)).plain_text
                 await person.no_message(within=0.3)
             for person in people:  # and the sessions go on, a step each, on either replica
-                await talk(person, ["done"])
+                await talk(person, ["done", "start"])  # Child's Pose: a 20 s hold begins
+            # Both replicas look for due timers every second; each hold ends once.
+            for person in people:
+                await person.receive(timeout=40)  # the step after the hold
+            for person in people:
+                await person.no_message(within=0.5)  # once
 
             await fake.wait_until(
                 lambda: len(reminders_to(fake)) >= len(SUBSCRIBERS) or None, 30,
