@@ -8,7 +8,9 @@ The whole bot gets a realistic mix from onboarded users (/help, a stretch asked
 for by name, /settings) on SQLite, with its INFO logs written (to /dev/null);
 the echo bot replies with the same text.
 
-    .venv/bin/python -m bench.throughput
+    .venv/bin/python -m bench.throughput [--db postgresql]
+
+PostgreSQL is BENCH_DATABASE_URL, else the local test database (emptied!).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from contextlib import asynccontextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -31,6 +34,7 @@ from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.content import load_content
+from bot.db.engine import create_engine
 from bot.domain.flood import FloodLimit
 from bot.logging_setup import configure_logging
 from bot.services import Timing
@@ -39,6 +43,17 @@ from tests.journeys import onboard_by_buttons
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
 MIX = ["/help", "bridge", "/settings"]
+POSTGRES = os.environ.get("BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+async def emptied(url: str) -> str:
+    """The PostgreSQL database, emptied (the bot migrates it at start)."""
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+    return url
 
 
 @asynccontextmanager
@@ -89,11 +104,10 @@ def fake_side(connection: Connection, people: int, each: int) -> None:
     asyncio.run(serve())
 
 
-async def whole_bot(base_url: str, folder: Path, connection: Connection) -> float:
+async def whole_bot(base_url: str, database_url: str, connection: Connection) -> float:
     settings = load_settings(
-        _env_file=None, bot_token=TOKEN, telegram_base_url=base_url,
-        database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
-    )  # fmt: skip
+        _env_file=None, bot_token=TOKEN, telegram_base_url=base_url, database_url=database_url
+    )
     # Like the echo bot: no flood limit and no overall send budget (the fake has no limits).
     timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1), sends_per_second=None)
     application = build_application(settings, load_content(), SystemClock(), timing)
@@ -118,7 +132,7 @@ async def echo_bot(base_url: str, connection: Connection) -> float:
     return rate
 
 
-async def compare(people: int, each: int) -> None:
+async def compare(people: int, each: int, database: str) -> None:
     """The bots here, the fake Bot API and its users in a child process: the fake's own
     work (parsing the bots' HTML, say) is not counted against either bot."""
     context = multiprocessing.get_context("spawn")
@@ -128,13 +142,16 @@ async def compare(people: int, each: int) -> None:
     try:
         base_url: str = await asyncio.to_thread(connection.recv)
         with tempfile.TemporaryDirectory() as folder:
-            bot_rate = await whole_bot(base_url, Path(folder), connection)
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+            if database == "postgresql":
+                url = await emptied(POSTGRES)
+            bot_rate = await whole_bot(base_url, url, connection)
         echo_rate = await echo_bot(base_url, connection)
     finally:
         child.join(timeout=30)
     print("| bot | updates | updates/s |")
     print("|---|---:|---:|")
-    print(f"| whole Back Care Bot (SQLite) | {people * each} | {bot_rate:.0f} |")
+    print(f"| whole Back Care Bot ({database}) | {people * each} | {bot_rate:.0f} |")
     print(f"| bare PTB echo bot | {people * each} | {echo_rate:.0f} |")
     print(f"\nratio whole bot / echo bot: {bot_rate / echo_rate:.2f}")
 
@@ -143,10 +160,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--each", type=int, default=20)
+    parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     with open(os.devnull, "w") as null:
         configure_logging("INFO", [TOKEN], stream=null)
-        asyncio.run(compare(args.people, args.each))
+        asyncio.run(compare(args.people, args.each, args.db))
 
 
 if __name__ == "__main__":

@@ -75,8 +75,8 @@ async def on_new_message(update: Update, context: BotContext) -> None:
     preferences = await context.repo.users.preferences(update.effective_user.id)
     if preferences is None:
         return
-    if is_command(update.message):
-        preferences.awaiting = None
+    if is_command(update.message) and preferences.awaiting is not None:
+        preferences.awaiting = None  # (setting it when it is None already costs a flush)
     await retire_live_menu(context, preferences)
 
 
