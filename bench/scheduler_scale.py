@@ -26,12 +26,13 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences, User
 from bot.db.repo import Repo
+from tests.conftest import empty_postgres
 from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
@@ -43,11 +44,9 @@ TICKS = 200
 async def seed(url: str, users: int) -> float:
     """N subscribers in bulk; the seconds it took."""
     started = time.perf_counter()
-    engine = create_engine(url)
     if url.startswith("postgresql"):
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
+        await empty_postgres(url)
+    engine = create_engine(url)
     await upgrade(engine)
     now = datetime.now(UTC)
     for first in range(1, users + 1, CHUNK):

@@ -21,12 +21,9 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -34,44 +31,16 @@ from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.content import load_content
-from bot.db.engine import create_engine
 from bot.domain.flood import FloodLimit
 from bot.logging_setup import configure_logging
 from bot.services import Timing
+from tests.conftest import empty_postgres, polling
 from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
 MIX = ["/help", "bridge", "/settings"]
 POSTGRES = os.environ.get("BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-
-
-async def emptied(url: str) -> str:
-    """The PostgreSQL database, emptied (the bot migrates it at start)."""
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    return url
-
-
-@asynccontextmanager
-async def polling(application: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
-    try:
-        yield
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 async def flood_of_messages(fake: FakeBotAPI, people: list[FakeUser], each: int) -> float:
@@ -144,7 +113,7 @@ async def compare(people: int, each: int, database: str) -> None:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
             if database == "postgresql":
-                url = await emptied(POSTGRES)
+                url = await empty_postgres(POSTGRES)
             bot_rate = await whole_bot(base_url, url, connection)
         echo_rate = await echo_bot(base_url, connection)
     finally:

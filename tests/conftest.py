@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Update
+from telegram.ext import Application
 
 from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
@@ -66,17 +68,22 @@ async def database_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}"
 
 
-async def fresh_postgres() -> str:
-    """TEST_DATABASE_URL, emptied: for the tests that must also pass on PostgreSQL."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set (CI sets it)")
+async def empty_postgres(url: str) -> str:
+    """Drop everything in the PostgreSQL database at `url` (tests and benchmarks only)."""
     engine = create_engine(url)
     async with engine.begin() as connection:
         await connection.execute(text("DROP SCHEMA public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
     return url
+
+
+async def fresh_postgres() -> str:
+    """TEST_DATABASE_URL, emptied: for the tests that must also pass on PostgreSQL."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set (CI sets it)")
+    return await empty_postgres(url)
 
 
 @pytest.fixture
@@ -100,27 +107,34 @@ def running_bots() -> list[BotApplication]:
 
 
 @asynccontextmanager
-async def running_bot(
-    settings: Settings, clock: FakeClock, timing: Timing = QUICK
-) -> AsyncIterator[BotApplication]:
-    """The real Application started as `run_polling` would, and stopped cleanly."""
-    application = build_application(settings, load_content(), clock, timing)
+async def polling(application: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
+    """Any Application started as `run_polling` would, and stopped cleanly."""
     await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
+    if application.post_init is not None:
+        await application.post_init(application)
     assert application.updater is not None
     await application.updater.start_polling(
         poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
     )
     await application.start()
     try:
-        yield application
+        yield
     finally:
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, clock: FakeClock, timing: Timing = QUICK
+) -> AsyncIterator[BotApplication]:
+    """The real bot, polling the fake Bot API."""
+    application = build_application(settings, load_content(), clock, timing)
+    async with polling(application):
+        yield application
 
 
 @pytest.fixture
