@@ -1,7 +1,7 @@
-"""Reminder fan-out against the fake Bot API with Telegram's 30 messages/s limit.
+"""Reminder fan-out against the Bot API emulator with Telegram's 30 messages/s limit.
 
 Seeds N subscribers whose reminder is due in the same minute, runs the real
-bot (dispatcher included) against the fake Bot API, and meanwhile has one
+bot (dispatcher included) against the Bot API emulator, and meanwhile has one
 person use the bot, to see whether interactive replies wait behind the fan-out.
 
     .venv/bin/python -m bench.reminder_fanout --users 3000
@@ -33,9 +33,9 @@ from bot.db.migrations import upgrade
 from bot.db.models import Preferences
 from bot.db.repo import Repo, UserProfile
 from bot.domain.flood import FloodLimit
+from bot.emulator import BotApiEmulator
 from bot.logging_setup import configure_logging
 from bot.services import Timing
-from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
 NOW = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
@@ -68,7 +68,7 @@ async def run(users: int) -> None:
     folder = Path(tempfile.mkdtemp())
     url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     await seed(url, users)
-    async with FakeBotAPI(TOKEN, global_per_second=TELEGRAM_LIMIT) as fake:
+    async with BotApiEmulator(TOKEN, global_per_second=TELEGRAM_LIMIT) as fake:
         for user_id in range(1, users + 1):
             fake.user(user_id=user_id, first_name=f"User {user_id}")
         person = fake.user(user_id=10**9, first_name="Interactive")

@@ -4,7 +4,7 @@ Seeds N subscribers (none due now: their reminders spread over the next day),
 then measures:
 - one scheduler tick with nothing due: the queries both background jobs run
   every second (due reminders, stale claims, weekly summaries, session timers);
-- `python -m bot` against the fake Bot API: time from launch until it has
+- `python -m bot` against the Bot API emulator: time from launch until it has
   published its command menu (migrations checked, jobs started), and its
   resident memory 5 s later.
 
@@ -32,8 +32,8 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences, User
 from bot.db.repo import Repo
+from bot.emulator import BotApiEmulator
 from tests.conftest import empty_postgres
-from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
 POSTGRES = os.environ.get("BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -105,7 +105,7 @@ def resident_kb(pid: int) -> int:
 
 async def start_up(url: str, folder: Path) -> tuple[float, int]:
     """Seconds from launch to a published command menu, and resident memory (kB) 5 s on."""
-    async with FakeBotAPI(token=TOKEN) as fake:
+    async with BotApiEmulator(token=TOKEN) as fake:
         env = {
             "PATH": os.environ["PATH"], "BOT_TOKEN": TOKEN,
             "TELEGRAM_BASE_URL": fake.base_url, "DATABASE_URL": url, "LOG_LEVEL": "WARNING",

@@ -1,6 +1,6 @@
 """Updates per second: the whole bot against a bare python-telegram-bot echo bot.
 
-Both run in this process, one after the other, against the same fake Bot API
+Both run in this process, one after the other, against the same Bot API emulator
 in a child process (its per-chat rate limit off: this measures the bots, not
 Telegram's limits, and not the fake's own work).
 50 people each send 20 messages at once; the clock stops when every reply is in.
@@ -32,10 +32,10 @@ from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.content import load_content
 from bot.domain.flood import FloodLimit
+from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.logging_setup import configure_logging
 from bot.services import Timing
 from tests.conftest import empty_postgres, polling
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
@@ -43,7 +43,7 @@ MIX = ["/help", "bridge", "/settings"]
 POSTGRES = os.environ.get("BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
-async def flood_of_messages(fake: FakeBotAPI, people: list[FakeUser], each: int) -> float:
+async def flood_of_messages(fake: BotApiEmulator, people: list[EmulatedUser], each: int) -> float:
     """Updates per second: everyone sends `each` messages at once; until every reply."""
     expected = len(fake.messages) + len(people) * each
     started = time.perf_counter()
@@ -57,10 +57,10 @@ async def flood_of_messages(fake: FakeBotAPI, people: list[FakeUser], each: int)
 
 
 def fake_side(connection: Connection, people: int, each: int) -> None:
-    """The child process: the fake Bot API and the people using it."""
+    """The child process: the Bot API emulator and the people using it."""
 
     async def serve() -> None:
-        async with FakeBotAPI(token=TOKEN, per_chat_limit=False) as fake:
+        async with BotApiEmulator(token=TOKEN, per_chat_limit=False) as fake:
             connection.send(fake.base_url)
             for first_id, onboard in ((10_000, True), (20_000, False)):
                 await asyncio.to_thread(connection.recv)  # the bot is polling
@@ -102,7 +102,7 @@ async def echo_bot(base_url: str, connection: Connection) -> float:
 
 
 async def compare(people: int, each: int, database: str) -> None:
-    """The bots here, the fake Bot API and its users in a child process: the fake's own
+    """The bots here, the Bot API emulator and its users in a child process: the fake's own
     work (parsing the bots' HTML, say) is not counted against either bot."""
     context = multiprocessing.get_context("spawn")
     connection, child_end = context.Pipe()

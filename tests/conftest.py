@@ -1,4 +1,4 @@
-"""Shared fixtures: a fake Bot API, a controllable clock, and the real bot running on both."""
+"""Shared fixtures: a Bot API emulator, a controllable clock, and the real bot running on both."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.domain.flood import FloodLimit
+from bot.emulator import BotApiEmulator
 from bot.services import Timing
-from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
 # Background jobs wake often, so a test sees a due timer within a few milliseconds.
@@ -54,8 +54,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def fake(clock: FakeClock) -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=TOKEN, clock=clock.now) as api:
+async def fake(clock: FakeClock) -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token=TOKEN, clock=clock.now) as api:
         yield api
 
 
@@ -87,7 +87,7 @@ async def fresh_postgres() -> str:
 
 
 @pytest.fixture
-def settings(fake: FakeBotAPI, database_url: str) -> Settings:
+def settings(fake: BotApiEmulator, database_url: str) -> Settings:
     # _env_file=None: a developer's own .env must not leak into the tests.
     return load_settings(
         _env_file=None,
@@ -131,7 +131,7 @@ async def polling(application: Application[Any, Any, Any, Any, Any, Any]) -> Asy
 async def running_bot(
     settings: Settings, clock: FakeClock, timing: Timing = QUICK
 ) -> AsyncIterator[BotApplication]:
-    """The real bot, polling the fake Bot API."""
+    """The real bot, polling the Bot API emulator."""
     application = build_application(settings, load_content(), clock, timing)
     async with polling(application):
         yield application
@@ -168,7 +168,7 @@ class Database:
     has fetched every update and processed all it fetched.
     """
 
-    def __init__(self, url: str, fake: FakeBotAPI, running: list[BotApplication]) -> None:
+    def __init__(self, url: str, fake: BotApiEmulator, running: list[BotApplication]) -> None:
         self.engine = create_engine(url)
         self._fake = fake
         self._running = running
@@ -185,7 +185,7 @@ class Database:
 
 @pytest.fixture
 async def db(
-    database_url: str, fake: FakeBotAPI, running_bots: list[BotApplication]
+    database_url: str, fake: BotApiEmulator, running_bots: list[BotApplication]
 ) -> AsyncIterator[Database]:
     """A second engine on the bot's database, for tests that look inside it."""
     database = Database(database_url, fake, running_bots)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from bot.emulator import EmulatedUser, SentMessage
 from tests.conftest import FakeClock
-from tests.fakebotapi import FakeUser, SentMessage
 
 
 async def onboard_by_buttons(
-    user: FakeUser, *, time: str = "07:30", zone: str = "Berlin"
+    user: EmulatedUser, *, time: str = "07:30", zone: str = "Berlin"
 ) -> SentMessage:
     """/start through to "All set", tapping every button (the zone is typed: it has none)."""
     await user.send("/start")
@@ -22,7 +22,7 @@ async def onboard_by_buttons(
     return await user.receive()
 
 
-async def start_today(user: FakeUser, rating: str = "2") -> tuple[SentMessage, SentMessage]:
+async def start_today(user: EmulatedUser, rating: str = "2") -> tuple[SentMessage, SentMessage]:
     """/today, tap the pain rating: the routine overview and the first exercise card."""
     await user.send("/today")
     await user.press(await user.receive(), rating)
@@ -33,7 +33,7 @@ HOLD_SECONDS = re.compile(r"hold(?: \((?:left|right) \w+\))? for (\d+) s")
 
 
 async def coach_through(
-    user: FakeUser, clock: FakeClock, first: SentMessage, *, typed: bool = False,
+    user: EmulatedUser, clock: FakeClock, first: SentMessage, *, typed: bool = False,
     after_rating: str = "1",
 ) -> list[SentMessage]:  # fmt: skip
     """Do every step the bot asks for, by buttons (letting timers run out) or by typing

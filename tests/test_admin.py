@@ -6,21 +6,21 @@ import pytest
 
 from bot.app import BotApplication
 from bot.config import Settings, load_settings
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import TOKEN
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons
 
 ADMIN = 9901
 
 
 @pytest.fixture
-def admin(fake: FakeBotAPI) -> FakeUser:
+def admin(fake: BotApiEmulator) -> EmulatedUser:
     """The admin has written to the bot before it starts, so its menu can be set."""
     return fake.user(user_id=ADMIN, first_name="Admin")
 
 
 @pytest.fixture
-def settings(fake: FakeBotAPI, database_url: str, admin: FakeUser) -> Settings:
+def settings(fake: BotApiEmulator, database_url: str, admin: EmulatedUser) -> Settings:
     return load_settings(
         _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url,
         database_url=database_url, admin_ids=str(ADMIN),
@@ -28,7 +28,7 @@ def settings(fake: FakeBotAPI, database_url: str, admin: FakeUser) -> Settings:
 
 
 async def test_stats_answers_admins_only_and_only_they_see_it(
-    bot: BotApplication, fake: FakeBotAPI, admin: FakeUser
+    bot: BotApplication, fake: BotApiEmulator, admin: EmulatedUser
 ) -> None:
     someone = fake.user(user_id=9902, first_name="Someone")
     await onboard_by_buttons(someone)

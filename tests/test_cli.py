@@ -1,4 +1,4 @@
-"""`python -m bot` as an operator runs it: a real process, polling the fake Bot API."""
+"""`python -m bot` as an operator runs it: a real process, polling the Bot API emulator."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import signal
 import sys
 from pathlib import Path
 
+from bot.emulator import BotApiEmulator
 from tests.conftest import TOKEN
-from tests.fakebotapi import FakeBotAPI
 
 
 async def start_bot_process(
-    fake: FakeBotAPI, cwd: Path, **extra: str
+    fake: BotApiEmulator, cwd: Path, **extra: str
 ) -> asyncio.subprocess.Process:
     env = {
         "PATH": os.environ["PATH"],
@@ -29,7 +29,7 @@ async def start_bot_process(
 
 
 async def test_the_bot_runs_from_any_folder_answers_and_stops_cleanly_on_sigterm(
-    fake: FakeBotAPI, tmp_path: Path
+    fake: BotApiEmulator, tmp_path: Path
 ) -> None:
     process = await start_bot_process(fake, cwd=tmp_path)
     try:
@@ -49,7 +49,7 @@ async def test_the_bot_runs_from_any_folder_answers_and_stops_cleanly_on_sigterm
 
 
 async def test_a_token_telegram_rejects_stops_the_bot_with_one_line(
-    fake: FakeBotAPI, tmp_path: Path
+    fake: BotApiEmulator, tmp_path: Path
 ) -> None:
     wrong = "654321:WRONG-token-abcdefghijklmnopq"
     process = await start_bot_process(fake, cwd=tmp_path, BOT_TOKEN=wrong)
@@ -61,7 +61,7 @@ async def test_a_token_telegram_rejects_stops_the_bot_with_one_line(
     assert wrong.split(":")[1] not in stderr.decode()
 
 
-async def test_a_session_survives_sigkill(fake: FakeBotAPI, tmp_path: Path) -> None:
+async def test_a_session_survives_sigkill(fake: BotApiEmulator, tmp_path: Path) -> None:
     ada = fake.user(user_id=2002, first_name="Ada")
     process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
     try:

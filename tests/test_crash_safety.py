@@ -24,8 +24,8 @@ from bot.db.migrations import upgrade
 from bot.db.models import GuidedSession, Preferences, ReminderDelivery, User
 from bot.db.repo import Repo, UserProfile
 from bot.domain import session_codec
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import TOKEN
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.test_cli import start_bot_process
 
 CYCLES = 9  # three of each kind of moment
@@ -80,24 +80,24 @@ async def stored_session(engine: AsyncEngine, user_id: int) -> dict[str, Any] | 
     return dict(state) if state is not None else None
 
 
-async def talk(user: FakeUser, lines: list[str]) -> None:
+async def talk(user: EmulatedUser, lines: list[str]) -> None:
     """Type each line and read the answer, as a person would, until the bot dies."""
     for line in lines:
         await user.send(line)
         await user.receive(timeout=10)
 
 
-def reminders_to(fake: FakeBotAPI) -> Counter[int]:
+def reminders_to(fake: BotApiEmulator) -> Counter[int]:
     return Counter(m.chat_id for m in fake.messages if "Time for today" in m.plain_text)
 
 
 async def test_random_sigkills_lose_nothing_and_leave_a_sound_database(tmp_path: Path) -> None:
     # The bot runs in another process on the real clock; so does this fake's rate limit.
-    async with FakeBotAPI(token=TOKEN) as fake:
+    async with BotApiEmulator(token=TOKEN) as fake:
         await crash_again_and_again(fake, tmp_path)
 
 
-async def crash_again_and_again(fake: FakeBotAPI, tmp_path: Path) -> None:
+async def crash_again_and_again(fake: BotApiEmulator, tmp_path: Path) -> None:
     rng = random.Random(20261127)
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}")
     await upgrade(engine)
@@ -111,7 +111,7 @@ async def crash_again_and_again(fake: FakeBotAPI, tmp_path: Path) -> None:
         for user_id in batch:
             fake.user(user_id=user_id, first_name=f"Sub {user_id}")
     ada = fake.user(user_id=2101, first_name="Ada")
-    newcomers: list[FakeUser] = []
+    newcomers: list[EmulatedUser] = []
     kills_in_fanouts = 0
 
     process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from bot.app import BotApplication
 from bot.config import load_settings
 from bot.db.models import SessionTimer, User
+from bot.emulator import BotApiEmulator
 from tests.conftest import QUICK, TOKEN, Database, FakeClock, running_bot
-from tests.fakebotapi import FakeBotAPI
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 
 WEDNESDAY_REMINDER = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
@@ -27,11 +27,11 @@ PATIENT = replace(QUICK, request_timeout=1.0)
 Transcript = dict[int, list[str]]
 
 
-async def day_of_three_users(share: float, tmp_path: Path) -> tuple[Transcript, FakeBotAPI]:
+async def day_of_three_users(share: float, tmp_path: Path) -> tuple[Transcript, BotApiEmulator]:
     """Onboarding, a whole guided session with timed holds, a stretch card and the next
     morning's reminders, with `share` of the calls failing; what each chat ends up showing."""
     clock = FakeClock(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
-    async with FakeBotAPI(token=TOKEN, clock=clock.now) as fake:
+    async with BotApiEmulator(token=TOKEN, clock=clock.now) as fake:
         settings = load_settings(
             _env_file=None,
             bot_token=TOKEN,
@@ -71,7 +71,7 @@ async def test_every_message_arrives_once_whatever_fails_on_the_way(tmp_path: Pa
 
 
 async def test_a_user_gone_mid_hold_ends_the_coaching_quietly(
-    bot: BotApplication, fake: FakeBotAPI, clock: FakeClock, db: Database,
+    bot: BotApplication, fake: BotApiEmulator, clock: FakeClock, db: Database,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     ada = fake.user(user_id=8201, first_name="Ada")

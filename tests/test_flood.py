@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.domain.flood import KEEP_AT_MOST, FloodGate, FloodLimit, Verdict
+from bot.emulator import BotApiEmulator
 from tests.conftest import QUICK, FakeClock, running_bot
-from tests.fakebotapi import FakeBotAPI
 
 T0 = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 
@@ -42,7 +42,7 @@ def test_memory_stays_bounded() -> None:
 
 
 async def test_a_flooding_user_is_slowed_and_everyone_else_is_answered_at_once(
-    settings: Settings, fake: FakeBotAPI, clock: FakeClock
+    settings: Settings, fake: BotApiEmulator, clock: FakeClock
 ) -> None:
     timing = replace(QUICK, flood=FloodLimit(burst=3, per_second=1))
     async with running_bot(settings, clock, timing):

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import BotApplication
+from bot.emulator import BotApiEmulator
 from bot.logging_setup import JsonLines
 from tests.conftest import TOKEN
-from tests.fakebotapi import FakeBotAPI
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_one_line_per_event_with_fields_and_the_traceback_inside() -> None:
 
 
 async def test_logs_name_updates_and_users_but_not_what_they_wrote_nor_the_token(
-    json_logs: io.StringIO, bot: BotApplication, fake: FakeBotAPI
+    json_logs: io.StringIO, bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     dora = fake.user(user_id=7501, first_name="Dorasecretname")
     await dora.send("/start")

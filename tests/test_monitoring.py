@@ -10,8 +10,8 @@ from sqlalchemy import update
 
 from bot.config import Settings
 from bot.db.models import Preferences
+from bot.emulator import BotApiEmulator
 from tests.conftest import Database, FakeClock, running_bot
-from tests.fakebotapi import FakeBotAPI
 from tests.journeys import onboard_by_buttons, start_today
 from tests.test_webhook import free_port
 
@@ -27,7 +27,7 @@ def samples(page: str) -> dict[str, float]:
 
 
 async def test_health_and_metrics_count_what_the_bot_did(
-    settings: Settings, fake: FakeBotAPI, clock: FakeClock, db: Database
+    settings: Settings, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bot.app import BotApplication
 from bot.db.models import PainRating, Preferences
+from bot.emulator import BotApiEmulator
 from tests.conftest import BotRunner, Database, FakeClock
-from tests.fakebotapi import FakeBotAPI
 from tests.journeys import onboard_by_buttons
 
 
@@ -28,7 +28,7 @@ async def pain_ratings(db: Database, user_id: int) -> list[tuple[int, str]]:
 
 
 async def test_the_whole_onboarding_by_buttons(
-    bot: BotApplication, fake: FakeBotAPI, db: Database, clock: FakeClock
+    bot: BotApplication, fake: BotApiEmulator, db: Database, clock: FakeClock
 ) -> None:
     ada = fake.user(user_id=3001, first_name="Ada")
     await ada.send("/start")
@@ -74,7 +74,7 @@ async def test_the_whole_onboarding_by_buttons(
 
 
 async def test_the_whole_onboarding_by_typing(
-    bot: BotApplication, fake: FakeBotAPI, db: Database
+    bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     bo = fake.user(user_id=3002, first_name="Bo")
     await bo.send("/start")
@@ -92,7 +92,7 @@ async def test_the_whole_onboarding_by_typing(
 
 
 async def test_red_flags_get_advice_and_no_reminders_until_cleared(
-    bot: BotApplication, fake: FakeBotAPI, db: Database
+    bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     cy = fake.user(user_id=3003, first_name="Cy")
     await cy.send("/start")
@@ -120,7 +120,7 @@ async def test_red_flags_get_advice_and_no_reminders_until_cleared(
 
 
 async def test_bad_answers_get_a_hint_and_the_question_again(
-    bot: BotApplication, fake: FakeBotAPI
+    bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     di = fake.user(user_id=3004, first_name="Di")
     await di.send("/start")
@@ -161,7 +161,7 @@ async def test_bad_answers_get_a_hint_and_the_question_again(
 
 
 async def test_a_location_at_sea_gets_the_nautical_zone(
-    bot: BotApplication, fake: FakeBotAPI
+    bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     ed = fake.user(user_id=3005, first_name="Ed")
     await onboard_by_buttons(ed)
@@ -171,7 +171,7 @@ async def test_a_location_at_sea_gets_the_nautical_zone(
 
 
 async def test_names_and_words_that_look_like_html_are_shown_as_typed(
-    bot: BotApplication, fake: FakeBotAPI
+    bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     eve = fake.user(user_id=3006, first_name="<b>Eve</b> & 🐍")
     await eve.send("/start")
@@ -188,7 +188,7 @@ async def test_names_and_words_that_look_like_html_are_shown_as_typed(
 
 
 async def test_a_restart_mid_onboarding_continues_at_the_same_question(
-    run_bot: BotRunner, fake: FakeBotAPI, db: Database
+    run_bot: BotRunner, fake: BotApiEmulator, db: Database
 ) -> None:
     fay = fake.user(user_id=3007, first_name="Fay")
     async with run_bot():
@@ -209,7 +209,7 @@ async def test_a_restart_mid_onboarding_continues_at_the_same_question(
 
 
 async def test_start_for_someone_set_up_shows_their_settings_and_wipes_nothing(
-    bot: BotApplication, fake: FakeBotAPI, db: Database
+    bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     gus = fake.user(user_id=3008, first_name="Gus")
     await onboard_by_buttons(gus, time="06:30", zone="Tokyo")

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import BotApplication
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import Database, FakeClock
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons
 from tests.test_onboarding import preferences_of
 
@@ -16,14 +16,16 @@ EXPIRED = "This menu has expired. Send /settings for a fresh one."
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
     """A user who has finished onboarding: 07:30 Europe/Berlin, every day."""
     user = fake.user(user_id=4001, first_name="Ada")
     await onboard_by_buttons(user)
     return user
 
 
-async def test_time_with_an_argument_in_every_accepted_format(ada: FakeUser, db: Database) -> None:
+async def test_time_with_an_argument_in_every_accepted_format(
+    ada: EmulatedUser, db: Database
+) -> None:
     for typed, shown in (
         ("7:30", "07:30"),
         ("07:45", "07:45"),
@@ -37,7 +39,7 @@ async def test_time_with_an_argument_in_every_accepted_format(ada: FakeUser, db:
 
 
 async def test_time_without_or_with_a_bad_argument_asks_with_an_example(
-    ada: FakeUser, db: Database
+    ada: EmulatedUser, db: Database
 ) -> None:
     await ada.send("/time")
     usage = await ada.receive()
@@ -55,7 +57,7 @@ async def test_time_without_or_with_a_bad_argument_asks_with_an_example(
     assert str((await preferences_of(db, 4001)).reminder_time) == "09:00:00"
 
 
-async def test_a_command_cancels_an_unanswered_question(ada: FakeUser) -> None:
+async def test_a_command_cancels_an_unanswered_question(ada: EmulatedUser) -> None:
     await ada.send("/time")
     await ada.receive()
     await ada.send("/help")
@@ -67,7 +69,7 @@ async def test_a_command_cancels_an_unanswered_question(ada: FakeUser) -> None:
 
 
 async def test_timezone_by_name_city_offset_and_location(
-    ada: FakeUser, db: Database, clock: FakeClock
+    ada: EmulatedUser, db: Database, clock: FakeClock
 ) -> None:
     for typed, zone, local in (
         ("Asia/Kolkata", "Asia/Kolkata", "12:30"), ("new york", "America/New_York", "02:00"),
@@ -89,7 +91,7 @@ async def test_timezone_by_name_city_offset_and_location(
     assert (await preferences_of(db, 4001)).timezone == "Asia/Tokyo"
 
 
-async def test_days_typed_and_by_toggling(ada: FakeUser, db: Database) -> None:
+async def test_days_typed_and_by_toggling(ada: EmulatedUser, db: Database) -> None:
     await ada.send("/days mon wed fri")
     assert (await ada.receive()).plain_text == "📅 Reminder days: Mon, Wed, Fri."
     await ada.send("/days someday")
@@ -109,7 +111,7 @@ async def test_days_typed_and_by_toggling(ada: FakeUser, db: Database) -> None:
     assert (await preferences_of(db, 4001)).weekdays == 0b0011111
 
 
-async def test_the_last_day_cannot_be_switched_off(ada: FakeUser, fake: FakeBotAPI) -> None:
+async def test_the_last_day_cannot_be_switched_off(ada: EmulatedUser, fake: BotApiEmulator) -> None:
     await ada.send("/days sun")
     await ada.receive()
     await ada.send("/days")
@@ -118,7 +120,7 @@ async def test_the_last_day_cannot_be_switched_off(ada: FakeUser, fake: FakeBotA
     assert refused.text == "Keep at least one day. To stop reminders, send /stop."
 
 
-async def test_pause_resume_and_stop(ada: FakeUser, db: Database, clock: FakeClock) -> None:
+async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: FakeClock) -> None:
     await ada.send("/pause 3")
     # Tuesday 24 Nov in Berlin + 3 days: reminders come back on Friday.
     assert (await ada.receive()).plain_text.startswith("⏸ Reminders paused until Fri 27 Nov.")
@@ -144,7 +146,7 @@ async def test_pause_resume_and_stop(ada: FakeUser, db: Database, clock: FakeClo
 
 
 async def test_settings_menu_shows_everything_and_each_button_works(
-    ada: FakeUser, fake: FakeBotAPI, db: Database
+    ada: EmulatedUser, fake: BotApiEmulator, db: Database
 ) -> None:
     await ada.send("/settings")
     menu = await ada.receive()
@@ -183,7 +185,7 @@ async def test_settings_menu_shows_everything_and_each_button_works(
 
 
 async def test_settings_commands_before_start_ask_for_start(
-    bot: BotApplication, fake: FakeBotAPI
+    bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     stranger = fake.user(user_id=4999, first_name="Stranger")
     for command in ("/time 7:30", "/settings", "/export", "/delete", "hello"):

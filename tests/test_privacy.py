@@ -8,8 +8,8 @@ from sqlalchemy import Table, func, select
 
 from bot.app import BotApplication
 from bot.db.models import Base, User
+from bot.emulator import BotApiEmulator
 from tests.conftest import Database
-from tests.fakebotapi import FakeBotAPI
 from tests.journeys import onboard_by_buttons
 
 
@@ -31,7 +31,7 @@ async def rows_about(db: Database, user_id: int) -> dict[str, int]:
 
 
 async def test_export_sends_a_json_file_with_everything_stored(
-    bot: BotApplication, fake: FakeBotAPI
+    bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     ada = fake.user(user_id=5001, first_name="Ada <3")
     await onboard_by_buttons(ada)
@@ -49,7 +49,7 @@ async def test_export_sends_a_json_file_with_everything_stored(
 
 
 async def test_delete_asks_first_and_then_leaves_no_row_in_any_table(
-    bot: BotApplication, fake: FakeBotAPI, db: Database
+    bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     bo = fake.user(user_id=5002, first_name="Bo")
     keeper = fake.user(user_id=5003, first_name="Keeper")
@@ -78,7 +78,7 @@ async def test_delete_asks_first_and_then_leaves_no_row_in_any_table(
     assert sum((await rows_about(db, 5002)).values()) == 0
 
 
-async def test_delete_by_button(bot: BotApplication, fake: FakeBotAPI, db: Database) -> None:
+async def test_delete_by_button(bot: BotApplication, fake: BotApiEmulator, db: Database) -> None:
     cy = fake.user(user_id=5004, first_name="Cy")
     await onboard_by_buttons(cy)
     await cy.send("/settings")

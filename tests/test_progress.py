@@ -12,9 +12,9 @@ from bot.content import load_content
 from bot.db.models import Preferences
 from bot.domain.progress import SessionRecord, best_streak, stats, streak
 from bot.domain.timezones import local_day
+from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.progress.chart import ChartLabels, render_chart
 from tests.conftest import Database, FakeClock
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 
 TODAY = date(2026, 11, 24)  # a Tuesday
@@ -82,20 +82,22 @@ def test_the_chart_of_a_realistic_month_is_a_png_of_sensible_size() -> None:
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
     user = fake.user(user_id=9101, first_name="Ada")
     await onboard_by_buttons(user)
     return user
 
 
-async def test_progress_and_history_before_any_session(ada: FakeUser) -> None:
+async def test_progress_and_history_before_any_session(ada: EmulatedUser) -> None:
     await ada.send("/progress")
     assert (await ada.receive()).plain_text.startswith("📈 No sessions yet")
     await ada.send("/history")
     assert (await ada.receive()).plain_text == "No sessions yet. Send /today to start one."
 
 
-async def test_progress_sends_the_chart_and_the_numbers(ada: FakeUser, clock: FakeClock) -> None:
+async def test_progress_sends_the_chart_and_the_numbers(
+    ada: EmulatedUser, clock: FakeClock
+) -> None:
     _, first = await start_today(ada, rating="4")
     await coach_through(ada, clock, first, typed=True, after_rating="2")
     await ada.send("/progress")
@@ -115,7 +117,7 @@ SUNDAY_EVENING = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
 
 
 async def test_the_weekly_summary_comes_on_sunday_evening_with_the_week(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     _, first = await start_today(ada, rating="5")
     await coach_through(ada, clock, first, typed=True, after_rating="3")
@@ -136,7 +138,7 @@ async def test_the_weekly_summary_comes_on_sunday_evening_with_the_week(
 
 
 async def test_a_week_without_sessions_gets_a_nudge_and_turning_it_off_works(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     await ada.send("/stop")
     await ada.receive()
@@ -161,7 +163,7 @@ async def test_a_week_without_sessions_gets_a_nudge_and_turning_it_off_works(
 
 
 async def test_a_streak_follows_local_days_across_a_time_zone_change(
-    ada: FakeUser, clock: FakeClock
+    ada: EmulatedUser, clock: FakeClock
 ) -> None:
     await ada.send("/stop")  # no reminders in the way
     await ada.receive()

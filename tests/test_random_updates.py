@@ -1,7 +1,7 @@
 """Random updates from several people, drawn by hypothesis, through the real bot.
 
 Every update ends in a reply or a deliberate silence: never an unhandled error,
-never a message the API refuses (the fake refuses like Telegram), never a
+never a message the API refuses (the emulator refuses like Telegram), never a
 spinning button, never a reply in a group or channel, never a change to the
 data of someone who was not taking part.
 """
@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from bot.app import BotApplication
 from bot.db.models import GuidedSession, PainRating, Preferences
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import Database
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons, start_today
 
 COMMANDS = [
@@ -87,7 +87,9 @@ async def snapshot(db: Database, user_id: int) -> list[Any]:
         return rows
 
 
-async def act(fake: FakeBotAPI, user: FakeUser, others: list[FakeUser], action: Any) -> None:
+async def act(
+    fake: BotApiEmulator, user: EmulatedUser, others: list[EmulatedUser], action: Any
+) -> None:
     kind, value = action
     if kind == "text":
         await user.send(value)
@@ -129,7 +131,7 @@ async def act(fake: FakeBotAPI, user: FakeUser, others: list[FakeUser], action: 
 async def test_random_updates_never_break_the_bot(
     turns: list[tuple[int, Any]],
     bot: BotApplication,
-    fake: FakeBotAPI,
+    fake: BotApiEmulator,
     db: Database,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

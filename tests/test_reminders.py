@@ -17,8 +17,8 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences, ReminderDelivery, User
 from bot.db.repo import Repo, UserProfile
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import BotRunner, Database, FakeClock, fresh_postgres
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons
 from tests.test_cli import start_bot_process
 
@@ -59,7 +59,7 @@ async def next_due(db: Database, user_id: int) -> datetime | None:
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
     user = fake.user(user_id=7001, first_name="Ada")
     await onboard_by_buttons(user)
     return user
@@ -70,7 +70,7 @@ def move_to(clock: FakeClock, instant: datetime) -> None:
 
 
 async def test_the_reminder_comes_at_the_chosen_local_time_once(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     assert await next_due(db, 7001) == WEDNESDAY
     move_to(clock, WEDNESDAY - timedelta(minutes=1))
@@ -87,7 +87,7 @@ async def test_the_reminder_comes_at_the_chosen_local_time_once(
 
 
 async def test_no_reminder_on_an_unchosen_day_or_while_paused(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     await ada.send("/days fri")
     await ada.receive()
@@ -105,7 +105,7 @@ async def test_no_reminder_on_an_unchosen_day_or_while_paused(
     assert await deliveries(db, 7001) == [("2026-12-04", "sent")]
 
 
-async def test_snooze_once_then_skip(ada: FakeUser, clock: FakeClock, db: Database) -> None:
+async def test_snooze_once_then_skip(ada: EmulatedUser, clock: FakeClock, db: Database) -> None:
     move_to(clock, WEDNESDAY)
     reminder = await ada.receive()
     await ada.press(reminder, "💤 Snooze 30 min")
@@ -125,7 +125,9 @@ async def test_snooze_once_then_skip(ada: FakeUser, clock: FakeClock, db: Databa
     assert await next_due(db, 7001) == WEDNESDAY + timedelta(days=1)
 
 
-async def test_start_on_the_reminder_begins_the_session(ada: FakeUser, clock: FakeClock) -> None:
+async def test_start_on_the_reminder_begins_the_session(
+    ada: EmulatedUser, clock: FakeClock
+) -> None:
     move_to(clock, WEDNESDAY)
     reminder = await ada.receive()
     await ada.press(reminder, "▶️ Start")
@@ -138,7 +140,7 @@ async def test_start_on_the_reminder_begins_the_session(ada: FakeUser, clock: Fa
     [(timedelta(hours=1), ["2026-11-25 sent"]), (timedelta(hours=3), ["2026-11-25 missed"])],
 )
 async def test_downtime_within_the_grace_window_gives_one_late_reminder_and_longer_none(
-    run_bot: BotRunner, fake: FakeBotAPI, clock: FakeClock, db: Database,
+    run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, db: Database,
     late: timedelta, expected: list[str],
 ) -> None:  # fmt: skip
     bo = fake.user(user_id=7002, first_name="Bo")
@@ -155,7 +157,7 @@ async def test_downtime_within_the_grace_window_gives_one_late_reminder_and_long
 
 
 async def test_a_user_who_blocks_the_bot_gets_nothing_and_is_marked_inactive(
-    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     await ada.block()
     async with db.connect() as connection:
@@ -168,7 +170,7 @@ async def test_a_user_who_blocks_the_bot_gets_nothing_and_is_marked_inactive(
 
 
 async def test_a_deactivated_account_is_marked_inactive_on_the_first_403(
-    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     ada.deactivate()  # no update arrives: only the failed send tells
     move_to(clock, WEDNESDAY)
@@ -181,7 +183,7 @@ async def test_a_deactivated_account_is_marked_inactive_on_the_first_403(
 
 
 async def test_a_chat_that_no_longer_exists_gets_no_more_reminders(
-    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     fake.inject_error("sendMessage", 400, "Bad Request: chat not found")
     before = len(fake.calls)
@@ -198,7 +200,7 @@ async def test_a_chat_that_no_longer_exists_gets_no_more_reminders(
 
 
 async def test_429_retry_after_is_honoured(
-    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock
+    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock
 ) -> None:
     fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     started = time.monotonic()
@@ -214,7 +216,7 @@ async def test_429_retry_after_is_honoured(
 
 
 async def test_sigkill_after_the_claim_neither_duplicates_nor_loses_the_reminder(
-    fake: FakeBotAPI, tmp_path: Path
+    fake: BotApiEmulator, tmp_path: Path
 ) -> None:
     cy = fake.user(user_id=7003, first_name="Cy")
     process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
@@ -293,7 +295,7 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
 
 
 async def test_a_network_error_is_retried_with_backoff(
-    ada: FakeUser, fake: FakeBotAPI, clock: FakeClock, db: Database
+    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     fake.inject_error("sendMessage", 502, "Bad Gateway")
     move_to(clock, WEDNESDAY)

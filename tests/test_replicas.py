@@ -9,8 +9,8 @@ import signal
 from pathlib import Path
 
 from bot.db.engine import create_engine
+from bot.emulator import BotApiEmulator
 from tests.conftest import TOKEN, fresh_postgres
-from tests.fakebotapi import FakeBotAPI
 from tests.test_cli import start_bot_process
 from tests.test_crash_safety import ONBOARDING, make_due, reminders_to, subscribe, talk
 from tests.test_webhook import SECRET, free_port
@@ -19,7 +19,7 @@ SUBSCRIBERS = range(50_000, 50_120)
 EARLIER_STEP = "That button is from an earlier step."
 
 
-async def webhook_set(fake: FakeBotAPI, times: int) -> None:
+async def webhook_set(fake: BotApiEmulator, times: int) -> None:
     await fake.wait_until(
         lambda: len([c for c in fake.calls if c.method == "setWebhook"]) >= times or None,
         30, "a replica did not start",
@@ -34,7 +34,7 @@ async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) ->
         "DATABASE_URL": url, "WEBHOOK_URL": "https://bot.example.com/telegram",
         "WEBHOOK_SECRET": SECRET, "WEBHOOK_LISTEN": "127.0.0.1", "LOG_LEVEL": "INFO",
     }  # fmt: skip
-    async with FakeBotAPI(token=TOKEN) as fake:  # real time, like the processes
+    async with BotApiEmulator(token=TOKEN) as fake:  # real time, like the processes
         replicas: list[asyncio.subprocess.Process] = []
         try:
             for port in ports:  # one after the other: the first one migrates

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from bot.app import BotApplication
 from bot.content import load_content
 from bot.db.models import GuidedSession, PainRating, SessionTimer
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import BotRunner, Database, FakeClock
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 
 CATALOGUE = load_content().catalogue
@@ -17,7 +17,7 @@ NAMES = [exercise.name for exercise in CATALOGUE.exercises]
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
     """Set up at 07:30 Europe/Berlin, every day; it is Tue 24 Nov, 08:00 there."""
     user = fake.user(user_id=6001, first_name="Ada")
     await onboard_by_buttons(user)
@@ -50,7 +50,7 @@ async def pending_timers(db: Database) -> int:
 
 
 async def test_a_whole_routine_by_buttons_with_timers_running_out(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     overview, first = await start_today(ada, rating="2")
     assert overview.plain_text.startswith("🗓 Today's routine, about 12 min:")
@@ -84,7 +84,7 @@ async def test_a_whole_routine_by_buttons_with_timers_running_out(
 
 
 async def test_a_whole_routine_by_typed_replies(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     await ada.send("/today")
     await ada.receive()
@@ -96,7 +96,7 @@ async def test_a_whole_routine_by_typed_replies(
 
 
 async def test_a_hold_counts_down_in_one_message_then_moves_on_by_itself(
-    ada: FakeUser, clock: FakeClock
+    ada: EmulatedUser, clock: FakeClock
 ) -> None:
     _, card = await start_today(ada)
     await ada.press(card, "⏭ Skip")  # straight to Child's Pose, a hold
@@ -117,7 +117,7 @@ async def test_a_hold_counts_down_in_one_message_then_moves_on_by_itself(
     assert (await ada.receive()).plain_text.startswith("3/7 · Bridge Exercise")
 
 
-async def test_mild_pain_offers_to_go_on_gently_or_skip(ada: FakeUser, db: Database) -> None:
+async def test_mild_pain_offers_to_go_on_gently_or_skip(ada: EmulatedUser, db: Database) -> None:
     _, card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     reps = await ada.receive()
@@ -134,7 +134,7 @@ async def test_mild_pain_offers_to_go_on_gently_or_skip(ada: FakeUser, db: Datab
 
 
 async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     await start_today(ada)
     await ada.send("pain")  # typed, at the exercise card
@@ -156,7 +156,7 @@ async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
 
 
 async def test_severe_pain_stops_the_session_with_safety_advice(
-    ada: FakeUser, db: Database
+    ada: EmulatedUser, db: Database
 ) -> None:
     _, card = await start_today(ada)
     await ada.press(card, "▶️ Start")
@@ -172,7 +172,7 @@ async def test_severe_pain_stops_the_session_with_safety_advice(
     assert await pending_timers(db) == 0
 
 
-async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: FakeUser) -> None:
+async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: EmulatedUser) -> None:
     overview, first = await start_today(ada, rating="6")
     assert "gentle stretches only" in overview.plain_text
     assert "Bridge" not in overview.plain_text
@@ -180,7 +180,7 @@ async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: FakeUse
 
 
 async def test_idle_gets_one_nudge_then_a_pause_that_today_resumes(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     await start_today(ada)
     clock.advance(minutes=5)
@@ -200,7 +200,7 @@ async def test_idle_gets_one_nudge_then_a_pause_that_today_resumes(
 
 
 async def test_start_over_closes_the_paused_session(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     await start_today(ada)
     clock.advance(minutes=5)
@@ -214,7 +214,7 @@ async def test_start_over_closes_the_paused_session(
 
 
 async def test_old_double_and_foreign_buttons_are_answered_without_acting(
-    ada: FakeUser, fake: FakeBotAPI, db: Database
+    ada: EmulatedUser, fake: BotApiEmulator, db: Database
 ) -> None:
     _, card = await start_today(ada)
     await ada.press(card, "▶️ Start")
@@ -231,7 +231,7 @@ async def test_old_double_and_foreign_buttons_are_answered_without_acting(
     assert await sessions_of(db, 6001) == [("intro", None)]
 
 
-async def test_words_that_mean_nothing_now_get_a_hint(ada: FakeUser) -> None:
+async def test_words_that_mean_nothing_now_get_a_hint(ada: EmulatedUser) -> None:
     await ada.send("/today")
     await ada.receive()
     await ada.send("done")
@@ -244,7 +244,7 @@ async def test_words_that_mean_nothing_now_get_a_hint(ada: FakeUser) -> None:
 
 
 async def test_a_hold_survives_a_restart_and_ends_once(
-    run_bot: BotRunner, fake: FakeBotAPI, clock: FakeClock, db: Database
+    run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     cy = fake.user(user_id=6003, first_name="Cy")
     async with run_bot():
@@ -266,7 +266,7 @@ async def test_a_hold_survives_a_restart_and_ends_once(
 
 
 async def test_today_mid_session_shows_where_you_are_with_live_buttons(
-    ada: FakeUser, db: Database
+    ada: EmulatedUser, db: Database
 ) -> None:
     _, card = await start_today(ada)
     await ada.send("/today")
@@ -278,7 +278,7 @@ async def test_today_mid_session_shows_where_you_are_with_live_buttons(
 
 
 async def test_a_session_left_open_is_closed_as_incomplete_the_next_day(
-    ada: FakeUser, clock: FakeClock, db: Database
+    ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     _, card = await start_today(ada)
     clock.advance(days=1)

@@ -1,4 +1,4 @@
-"""/start and /help, end to end: the real bot against the fake Bot API, acting as users."""
+"""/start and /help, end to end: the real bot against the Bot API emulator, acting as users."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from bot.app import BotApplication
 from bot.content import load_content
 from bot.db.models import Preferences, User
+from bot.emulator import BotApiEmulator
 from tests.conftest import BotRunner, Database
-from tests.fakebotapi import FakeBotAPI
 
 MESSAGES = load_content().messages
 
@@ -19,7 +19,7 @@ async def count(db: Database, model: type[User] | type[Preferences]) -> int:
 
 
 async def test_start_twice_stores_one_user_and_greets_them_back(
-    bot: BotApplication, fake: FakeBotAPI, db: Database
+    bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     ada = fake.user(user_id=1001, first_name="Ada <&> 🌿", username="ada")
     await ada.send("/start")
@@ -38,7 +38,9 @@ async def test_start_twice_stores_one_user_and_greets_them_back(
     assert await count(db, Preferences) == 1
 
 
-async def test_help_lists_every_command_of_the_menu(bot: BotApplication, fake: FakeBotAPI) -> None:
+async def test_help_lists_every_command_of_the_menu(
+    bot: BotApplication, fake: BotApiEmulator
+) -> None:
     bo = fake.user(user_id=1002, first_name="Bo")
     await bo.send("/help")
     reply = await bo.receive()
@@ -50,7 +52,7 @@ async def test_help_lists_every_command_of_the_menu(bot: BotApplication, fake: F
 
 
 async def test_the_command_menu_is_published_at_start_up(
-    bot: BotApplication, fake: FakeBotAPI
+    bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     assert fake.commands == [
         {"command": command, "description": description}
@@ -58,7 +60,9 @@ async def test_the_command_menu_is_published_at_start_up(
     ]
 
 
-async def test_a_restart_keeps_the_user(run_bot: BotRunner, fake: FakeBotAPI, db: Database) -> None:
+async def test_a_restart_keeps_the_user(
+    run_bot: BotRunner, fake: BotApiEmulator, db: Database
+) -> None:
     cy = fake.user(user_id=1003, first_name="Cy")
     async with run_bot():
         await cy.send("/start")
@@ -73,7 +77,7 @@ async def test_a_restart_keeps_the_user(run_bot: BotRunner, fake: FakeBotAPI, db
 
 
 async def test_a_failing_handler_is_rolled_back_and_the_user_told_once(
-    bot: BotApplication, fake: FakeBotAPI, db: Database
+    bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     di = fake.user(user_id=1004, first_name="Di")
     fake.inject_error("sendMessage", status=400, description="Bad Request: injected")
@@ -86,7 +90,7 @@ async def test_a_failing_handler_is_rolled_back_and_the_user_told_once(
     assert await count(db, User) == 1
 
 
-async def test_commands_in_a_group_are_ignored(bot: BotApplication, fake: FakeBotAPI) -> None:
+async def test_commands_in_a_group_are_ignored(bot: BotApplication, fake: BotApiEmulator) -> None:
     ed = fake.user(user_id=1005, first_name="Ed")
     group = fake.group(chat_id=-100200, title="Back club")
     await group.send(ed, "/start")

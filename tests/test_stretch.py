@@ -6,21 +6,21 @@ import pytest
 
 from bot.app import BotApplication
 from bot.content import load_content
+from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import FakeClock
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.journeys import onboard_by_buttons, start_today
 
 CATALOGUE = load_content().catalogue
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: FakeBotAPI) -> FakeUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
     user = fake.user(user_id=8001, first_name="Ada")
     await onboard_by_buttons(user)
     return user
 
 
-async def test_stretch_with_a_name_shows_the_card(ada: FakeUser) -> None:
+async def test_stretch_with_a_name_shows_the_card(ada: EmulatedUser) -> None:
     await ada.send("/stretch brdge")
     card = await ada.receive()
     bridge = CATALOGUE.by_id("bridge")
@@ -33,7 +33,7 @@ async def test_stretch_with_a_name_shows_the_card(ada: FakeUser) -> None:
     assert card.buttons == ["▶️ Do it now", "📚 All exercises"]
 
 
-async def test_stretch_without_a_name_and_exercises_show_the_catalogue(ada: FakeUser) -> None:
+async def test_stretch_without_a_name_and_exercises_show_the_catalogue(ada: EmulatedUser) -> None:
     await ada.send("/stretch")
     usage = await ada.receive()
     assert "Send a name like /stretch bridge" in usage.plain_text
@@ -49,14 +49,14 @@ async def test_stretch_without_a_name_and_exercises_show_the_catalogue(ada: Fake
     assert (await ada.receive()).plain_text.startswith("Bird-Dog Exercise")
 
 
-async def test_plain_words_ask_for_a_stretch(ada: FakeUser) -> None:
+async def test_plain_words_ask_for_a_stretch(ada: EmulatedUser) -> None:
     await ada.send("how do I do the knee to chest stretch?")
     assert (await ada.receive()).plain_text.startswith("Knee-to-Chest Stretch")
     await ada.send("something for tight hamstrings")
     assert (await ada.receive()).plain_text.startswith("Seated Forward Bend")
 
 
-async def test_an_ambiguous_request_is_resolved_by_a_button(ada: FakeUser) -> None:
+async def test_an_ambiguous_request_is_resolved_by_a_button(ada: EmulatedUser) -> None:
     await ada.send("glutes")
     choice = await ada.receive()
     assert choice.plain_text == "Which one did you mean?"
@@ -65,7 +65,7 @@ async def test_an_ambiguous_request_is_resolved_by_a_button(ada: FakeUser) -> No
     assert (await ada.receive()).plain_text.startswith("Bridge Exercise")
 
 
-async def test_nonsense_gets_a_helpful_answer(ada: FakeUser) -> None:
+async def test_nonsense_gets_a_helpful_answer(ada: EmulatedUser) -> None:
     await ada.send("/stretch <b>flying unicorn</b>")
     reply = await ada.receive()
     assert reply.plain_text == (
@@ -77,7 +77,7 @@ async def test_nonsense_gets_a_helpful_answer(ada: FakeUser) -> None:
 
 
 async def test_do_it_now_runs_one_exercise_guided_with_its_timer(
-    ada: FakeUser, clock: FakeClock
+    ada: EmulatedUser, clock: FakeClock
 ) -> None:
     await ada.send("/stretch childs pose")
     await ada.press(await ada.receive(), "▶️ Do it now")
@@ -92,7 +92,7 @@ async def test_do_it_now_runs_one_exercise_guided_with_its_timer(
     assert "How is your back now" in (await ada.receive()).plain_text
 
 
-async def test_naming_another_exercise_in_a_session_offers_a_swap(ada: FakeUser) -> None:
+async def test_naming_another_exercise_in_a_session_offers_a_swap(ada: EmulatedUser) -> None:
     await start_today(ada)  # at Cat-Cow
     await ada.send("can I do the bridge instead?")
     offer = await ada.receive()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from aiohttp import ClientSession
 
+from bot.emulator import BotApiEmulator
 from bot.webhook import SECRET_HEADER
 from tests.conftest import TOKEN
-from tests.fakebotapi import FakeBotAPI
 from tests.test_cli import start_bot_process
 
 SECRET = "s3cret-Value_42"
@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 async def test_webhook_mode_serves_the_secret_holder_and_refuses_everyone_else(
-    fake: FakeBotAPI, tmp_path: Path
+    fake: BotApiEmulator, tmp_path: Path
 ) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"

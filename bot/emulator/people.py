@@ -1,4 +1,4 @@
-"""Users and groups that talk to the bot through the fake Bot API."""
+"""Users and groups that talk to the bot through the Bot API emulator."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from tests.fakebotapi.records import CallbackAnswer, SentMessage
+from bot.emulator.records import CallbackAnswer, SentMessage
 
 if TYPE_CHECKING:
-    from tests.fakebotapi.server import FakeBotAPI
+    from bot.emulator.server import BotApiEmulator
 
 
-class FakeUser:
+class EmulatedUser:
     """A person in a private chat with the bot: sends, taps, shares, and reads replies."""
 
     def __init__(
         self,
-        api: FakeBotAPI,
+        api: BotApiEmulator,
         user_id: int,
         first_name: str,
         username: str | None,
@@ -208,15 +208,15 @@ class FakeUser:
         return message_id
 
 
-class FakeGroup:
+class EmulatedGroup:
     """A group chat the bot is in, for checking that the bot stays out of groups."""
 
-    def __init__(self, api: FakeBotAPI, chat_id: int, title: str) -> None:
+    def __init__(self, api: BotApiEmulator, chat_id: int, title: str) -> None:
         self.api = api
         kind = "supergroup" if str(chat_id).startswith("-100") else "group"
         self.chat: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
 
-    async def send(self, user: FakeUser, text: str) -> int:
+    async def send(self, user: EmulatedUser, text: str) -> int:
         """`user` writes `text` in the group."""
         return await user._send_message(self.chat, {"text": text, **_command_entities(text)})
 

@@ -1,10 +1,10 @@
-"""A fake Telegram Bot API server that the real bot talks to over HTTP.
+"""An emulated Telegram Bot API server that the real bot talks to over HTTP.
 
 It speaks the wire protocol python-telegram-bot uses (form or multipart
 requests to /bot<token>/<method>, JSON answers), keeps the chats' state, and
 refuses what the real server refuses: bad HTML, over-long texts, oversized
 callback data, edits that change nothing, a query answered twice, unknown or
-blocked chats. Tests act as users through `user()` and `group()`.
+blocked chats. Tests and the demo act as users through `user()` and `group()`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, ClientSession, web
 
-from tests.fakebotapi.html import HtmlError, parse_html, utf16_length
-from tests.fakebotapi.people import FakeGroup, FakeUser
-from tests.fakebotapi.records import ApiCall, CallbackAnswer, SentMessage
+from bot.emulator.html import HtmlError, parse_html, utf16_length
+from bot.emulator.people import EmulatedGroup, EmulatedUser
+from bot.emulator.records import ApiCall, CallbackAnswer, SentMessage
 
 BOT_USER = {
     "id": 123456,
@@ -148,8 +148,8 @@ class _RealTimeBudget:
         return None
 
 
-class FakeBotAPI:
-    """The fake server; use as `async with FakeBotAPI(token=...) as api`.
+class BotApiEmulator:
+    """The emulator; use as `async with BotApiEmulator(token=...) as api`.
 
     `clock` measures the per-chat rate limit; pass the bot's clock so that
     time a test skips counts as time passed.
@@ -199,7 +199,7 @@ class FakeBotAPI:
 
     # ---- lifecycle -------------------------------------------------------------------------
 
-    async def __aenter__(self) -> FakeBotAPI:
+    async def __aenter__(self) -> BotApiEmulator:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
@@ -245,15 +245,15 @@ class FakeBotAPI:
         username: str | None = None,
         last_name: str | None = None,
         language_code: str = "en",
-    ) -> FakeUser:
+    ) -> EmulatedUser:
         """A Telegram user with a private chat with the bot."""
-        user = FakeUser(self, user_id, first_name, username, last_name, language_code)
+        user = EmulatedUser(self, user_id, first_name, username, last_name, language_code)
         self._chats[user_id] = user.chat
         return user
 
-    def group(self, chat_id: int, title: str) -> FakeGroup:
+    def group(self, chat_id: int, title: str) -> EmulatedGroup:
         """A group chat the bot is a member of."""
-        group = FakeGroup(self, chat_id, title)
+        group = EmulatedGroup(self, chat_id, title)
         self._chats[chat_id] = group.chat
         return group
 
@@ -333,7 +333,7 @@ class FakeBotAPI:
         """The current state of a bot message, or None once deleted."""
         return self._current.get((chat_id, message_id))
 
-    # ---- used by FakeUser and FakeGroup ------------------------------------------------------
+    # ---- used by EmulatedUser and EmulatedGroup ------------------------------------------
 
     def next_message_id(self) -> int:
         return next(self._message_ids)
@@ -719,7 +719,7 @@ class FakeBotAPI:
 
     def _editable(self, parameters: dict[str, Any]) -> SentMessage:
         if "inline_message_id" in parameters:
-            raise ApiError(400, "Bad Request: the fake Bot API has no inline messages")
+            raise ApiError(400, "Bad Request: the Bot API emulator has no inline messages")
         chat_id = self._writable_chat(parameters)
         current = self._current.get((chat_id, parameters.get("message_id", 0)))
         if current is None:
@@ -799,7 +799,7 @@ def _formatted(
         except HtmlError as error:
             raise ApiError(400, str(error)) from None
     else:
-        raise ApiError(400, f"Bad Request: the fake Bot API only speaks HTML, not {parse_mode}")
+        raise ApiError(400, f"Bad Request: the Bot API emulator only speaks HTML, not {parse_mode}")
     if not plain.strip():
         raise ApiError(400, f"Bad Request: {what} text is empty")
     if utf16_length(plain) > limit:

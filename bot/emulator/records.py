@@ -1,4 +1,4 @@
-"""What the fake Bot API recorded: the bot's messages, edits and callback answers."""
+"""What the Bot API emulator recorded: the bot's messages, edits and callback answers."""
 
 from __future__ import annotations
 

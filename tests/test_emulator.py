@@ -1,4 +1,4 @@
-"""The fake Bot API refuses what the real one refuses; otherwise the e2e tests prove little."""
+"""The Bot API emulator refuses what the real one refuses; otherwise the e2e tests prove little."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 
+from bot.emulator import BotApiEmulator
+from bot.emulator.html import HtmlError, parse_html
 from tests.conftest import TOKEN, FakeClock
-from tests.fakebotapi import FakeBotAPI
-from tests.fakebotapi.html import HtmlError, parse_html
 
 
 @pytest.fixture
-async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
+async def bot(fake: BotApiEmulator) -> AsyncIterator[Bot]:
     async with Bot(TOKEN, base_url=fake.base_url) as client:
         yield client
 
@@ -50,7 +50,7 @@ def test_html_refuses_what_telegram_refuses(html: str, reason: str) -> None:
 
 
 async def test_bad_html_too_long_text_and_oversized_button_data_are_refused(
-    bot: Bot, fake: FakeBotAPI
+    bot: Bot, fake: BotApiEmulator
 ) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     with pytest.raises(BadRequest, match=r"(?i)parse entities"):
@@ -67,7 +67,7 @@ async def test_bad_html_too_long_text_and_oversized_button_data_are_refused(
     assert len((await ada.receive()).plain_text) == 4096
 
 
-async def test_an_edit_that_changes_nothing_is_refused(bot: Bot, fake: FakeBotAPI) -> None:
+async def test_an_edit_that_changes_nothing_is_refused(bot: Bot, fake: BotApiEmulator) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     sent = await bot.send_message(ada.id, "<b>Hold</b> 20 s", parse_mode=ParseMode.HTML)
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
@@ -79,7 +79,7 @@ async def test_an_edit_that_changes_nothing_is_refused(bot: Bot, fake: FakeBotAP
 
 
 async def test_a_press_waits_for_the_answer_and_a_second_answer_is_refused(
-    bot: Bot, fake: FakeBotAPI
+    bot: Bot, fake: BotApiEmulator
 ) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
@@ -95,7 +95,7 @@ async def test_a_press_waits_for_the_answer_and_a_second_answer_is_refused(
         await query.answer()
 
 
-async def test_a_press_nobody_answers_fails_the_test(bot: Bot, fake: FakeBotAPI) -> None:
+async def test_a_press_nobody_answers_fails_the_test(bot: Bot, fake: BotApiEmulator) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
     await bot.send_message(ada.id, "Ready?", reply_markup=markup)
@@ -112,7 +112,7 @@ async def test_a_press_nobody_answers_fails_the_test(bot: Bot, fake: FakeBotAPI)
     assert fake.unanswered_queries() == []
 
 
-async def test_unknown_and_blocked_chats_and_a_wrong_token(bot: Bot, fake: FakeBotAPI) -> None:
+async def test_unknown_and_blocked_chats_and_a_wrong_token(bot: Bot, fake: BotApiEmulator) -> None:
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(42, "Hello?")
     ada = fake.user(user_id=1, first_name="Ada")
@@ -131,7 +131,7 @@ async def test_unknown_and_blocked_chats_and_a_wrong_token(bot: Bot, fake: FakeB
             pass
 
 
-async def test_injected_errors_fail_the_next_calls_only(bot: Bot, fake: FakeBotAPI) -> None:
+async def test_injected_errors_fail_the_next_calls_only(bot: Bot, fake: BotApiEmulator) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     fake.inject_error("sendMessage", status=429, description="Too Many Requests", retry_after=3)
     with pytest.raises(RetryAfter) as flood:
@@ -142,7 +142,7 @@ async def test_injected_errors_fail_the_next_calls_only(bot: Bot, fake: FakeBotA
 
 
 async def test_updates_wait_in_a_long_poll_and_stay_until_confirmed(
-    bot: Bot, fake: FakeBotAPI
+    bot: Bot, fake: BotApiEmulator
 ) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     poll = asyncio.create_task(bot.get_updates(timeout=5))
@@ -159,7 +159,7 @@ async def test_updates_wait_in_a_long_poll_and_stay_until_confirmed(
 
 
 async def test_a_chat_gets_a_short_burst_then_one_message_a_second(
-    bot: Bot, fake: FakeBotAPI, clock: FakeClock
+    bot: Bot, fake: BotApiEmulator, clock: FakeClock
 ) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     for n in range(4):

@@ -1,0 +1,18 @@
+"""A local Telegram Bot API emulator: the real bot talks to it over HTTP, people act in it.
+
+One implementation for the end-to-end tests (tests/) and for `python -m bot demo`
+(bot/demo/); as strict as the real API ("Telegram facts" in DESIGN.md).
+"""
+
+from bot.emulator.people import EmulatedGroup, EmulatedUser
+from bot.emulator.records import ApiCall, CallbackAnswer, SentMessage
+from bot.emulator.server import BotApiEmulator
+
+__all__ = [
+    "ApiCall",
+    "BotApiEmulator",
+    "CallbackAnswer",
+    "EmulatedGroup",
+    "EmulatedUser",
+    "SentMessage",
+]
