@@ -294,6 +294,39 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
     assert sorted(first + second) == list(range(1, 201))  # each once, none lost
 
 
+async def test_recording_the_send_never_overwrites_a_snooze_tapped_before_it(
+    database_url: str,
+) -> None:
+    """The person can tap Snooze the moment the reminder arrives, before the sender has
+    recorded it as sent: their answer stays (else the snoozed reminder never comes)."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    factory = create_session_factory(engine)
+    now = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+    async with factory() as db:
+        await Repo(db).users.get_or_create(UserProfile(1, "Ada"), now)
+        await db.execute(update(Preferences).values(
+            reminder_time=time_of_day(7, 30), timezone="Europe/Berlin", reminders_enabled=True,
+            onboarding_step=None, next_reminder_at=now,
+        ))  # fmt: skip
+        (claimed,) = await Repo(db).reminders.claim_due(now, timedelta(hours=2), limit=20)
+        await db.commit()
+    async with factory() as tap:
+        delivery = await Repo(tap).reminders.get(claimed.delivery_id)
+        assert delivery is not None
+        delivery.status, delivery.snoozes = "snoozed", 1
+        await tap.commit()
+    async with factory() as sender:
+        await Repo(sender).reminders.record_outcome(claimed.delivery_id, "sent", 99, now)
+        await sender.commit()
+    async with engine.connect() as connection:
+        row = (await connection.execute(
+            select(ReminderDelivery.status, ReminderDelivery.snoozes, ReminderDelivery.message_id)
+        )).one()  # fmt: skip
+    await engine.dispose()
+    assert tuple(row) == ("snoozed", 1, 99)
+
+
 async def test_a_network_error_is_retried_with_backoff(
     ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:

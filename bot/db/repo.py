@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -425,6 +425,24 @@ class ReminderRepo:
 
     async def get(self, delivery_id: int) -> ReminderDelivery | None:
         return await self.session.get(ReminderDelivery, delivery_id)
+
+    async def record_outcome(
+        self, delivery_id: int, status: str, message_id: int | None, now: datetime
+    ) -> None:
+        """What became of a claimed reminder's send. The status changes only while it is
+        still "claimed": the person may have tapped Snooze or Skip on the message before
+        this runs, and that answer must not be overwritten (a conditional UPDATE, so no
+        read-then-write race, on SQLite or PostgreSQL)."""
+        row = ReminderDelivery.id == delivery_id
+        await self.session.execute(
+            update(ReminderDelivery)
+            .where(row, ReminderDelivery.status == "claimed")
+            .values(status=status)
+        )
+        if message_id is not None:
+            await self.session.execute(
+                update(ReminderDelivery).where(row).values(message_id=message_id, sent_at=now)
+            )
 
     async def latest(self, user_id: int) -> ReminderDelivery | None:
         return await self.session.scalar(

@@ -149,14 +149,9 @@ async def _record(
     )
     async with services.session_factory() as db:
         repo = Repo(db)
-        delivery = await repo.reminders.get(reminder.delivery_id)
-        if delivery is None:  # the user erased their data meanwhile
-            return
-        if delivery.status == "claimed":  # the user may have acted on it already
-            delivery.status = status
-        if message is not None:
-            delivery.message_id = message.message_id
-            delivery.sent_at = services.clock.now()
+        message_id = message.message_id if message is not None else None
+        now = services.clock.now()
+        await repo.reminders.record_outcome(reminder.delivery_id, status, message_id, now)
         if status == "blocked":
-            await repo.users.mark_blocked(reminder.user_id, services.clock.now())
+            await repo.users.mark_blocked(reminder.user_id, now)
         await db.commit()
