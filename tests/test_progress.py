@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import BotApplication
 from bot.content import load_content
-from bot.db.models import Preferences
+from bot.db.models import Preferences, User
 from bot.domain.progress import SessionRecord, best_streak, stats, streak
 from bot.domain.timezones import local_day
 from bot.emulator import BotApiEmulator, EmulatedUser
@@ -160,6 +161,26 @@ async def test_a_week_without_sessions_gets_a_nudge_and_turning_it_off_works(
     async with db.connect() as connection:
         due = await connection.scalar(select(Preferences.next_summary_at))
     assert due == datetime(2026, 12, 11, 17, 0, tzinfo=UTC)  # Fri 11 Dec, 18:00 in Berlin
+
+
+async def test_a_weekly_summary_to_a_chat_that_is_gone_stops_the_summaries(
+    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock, db: Database
+) -> None:
+    await ada.send("/stop")
+    await ada.receive()
+    fake.inject_error("sendMessage", 400, "Bad Request: chat not found")
+    before = len(fake.calls)
+    clock.advance(seconds=(SUNDAY_EVENING - clock.now()).total_seconds())
+    await fake.wait_until(
+        lambda: [c for c in fake.calls[before:] if c.method == "sendMessage"] or None, 5,
+        "no attempt",
+    )  # fmt: skip
+    await asyncio.sleep(0.2)
+    async with db.connect() as connection:
+        assert await connection.scalar(select(Preferences.next_summary_at)) is None
+        assert await connection.scalar(select(User.blocked_at)) is not None
+    clock.advance(days=7)
+    await ada.no_message(within=0.3)
 
 
 async def test_a_streak_follows_local_days_across_a_time_zone_change(

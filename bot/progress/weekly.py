@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import InputFile
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.content.templates import render
@@ -22,7 +22,7 @@ from bot.domain.progress import SessionRecord
 from bot.domain.timezones import local_day
 from bot.progress.chart import ChartLabels, render_chart
 from bot.services import Services
-from bot.transport import Lane
+from bot.transport import Lane, unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +59,13 @@ async def send_weekly_summary(bot: ExtBot[Any], services: Services, user_id: int
             caption=f"{caption}\n\n{texts.weekly_footer}", parse_mode=ParseMode.HTML,
             rate_limit_args=Lane.BULK,
         )  # fmt: skip
-    except Forbidden:
-        async with services.session_factory() as db:
+    except TelegramError as error:
+        if not unreachable(error):
+            logger.warning("weekly summary for %s not sent: %s", user_id, error)
+            return
+        async with services.session_factory() as db:  # blocked, deactivated or gone
             await Repo(db).users.mark_blocked(user_id, services.clock.now())
             await db.commit()
-    except TelegramError as error:
-        logger.warning("weekly summary for %s not sent: %s", user_id, error)
 
 
 def _change(week: list[SessionRecord]) -> str | None:
