@@ -27,7 +27,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application
+from bot.app import build_application, polling
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.content import load_content
@@ -35,7 +35,7 @@ from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.logging_setup import configure_logging
 from bot.services import Timing
-from tests.conftest import empty_postgres, polling
+from tests.conftest import empty_postgres
 from tests.journeys import onboard_by_buttons
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"

@@ -1,4 +1,4 @@
-"""`python -m bot [run|migrate]`: the command line."""
+"""`python -m bot [run|migrate|demo]`: the command line."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -55,19 +56,60 @@ def migrate() -> None:
     print("database is up to date")
 
 
-def main(argv: list[str] | None = None) -> int:
+def demo(args: argparse.Namespace) -> int:
+    """The real bot and a local Telegram emulator in this terminal; needs no token."""
+    from bot.demo import DemoOptions, run_demo  # keeps `run` and `migrate` light
+
+    configure_logging("WARNING")
+    files = {"files": args.files} if args.files is not None else {}
+    options = DemoOptions(speed=args.speed, database=args.db, script=args.script, **files)
+    return asyncio.run(run_demo(options))
+
+
+def _speed(text: str) -> float:
+    try:
+        speed = float(text)
+    except ValueError:
+        speed = 0
+    if not 0 < speed <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number from 1 to 1000, e.g. 20")
+    return speed
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Back Care Bot: a daily back-care coach on Telegram."
     )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="run",
-        choices=["run", "migrate"],
-        help="run the bot (default) or only upgrade the database",
+    commands = parser.add_subparsers(dest="command", metavar="{run,migrate,demo}")
+    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("migrate", help="only upgrade the database")
+    try_it = commands.add_parser(
+        "demo",
+        help="chat with the real bot in this terminal, no Telegram token needed",
+        description="Chat with the real bot in this terminal: a local Telegram emulator "
+        "stands in for Telegram, so no token is needed.",
     )
-    args = parser.parse_args(argv)
+    try_it.add_argument(
+        "--speed", type=_speed, default=1.0, help="run every timer N times faster (e.g. 20)"
+    )
+    try_it.add_argument(
+        "--db", type=Path, metavar="PATH", help="keep the bot's data in this SQLite file"
+    )
+    try_it.add_argument(
+        "--script", type=Path, metavar="FILE",
+        help="type the lines of FILE (with @wait SECONDS and @expect TEXT) and print the chat",
+    )  # fmt: skip
+    try_it.add_argument(
+        "--files", type=Path, metavar="DIR", help="save pictures and files the bot sends here"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
+        if args.command == "demo":
+            return demo(args)
         migrate() if args.command == "migrate" else run()
     except (SettingsError, ContentError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -8,7 +8,8 @@ list below is the single source for the handlers, /help and the Telegram menu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiohttp import web
@@ -225,3 +226,25 @@ async def on_shutdown(application: BotApplication) -> None:
         await monitoring.cleanup()
     await services_of(application).engine.dispose()
     logger.info("stopped")
+
+
+@asynccontextmanager
+async def polling(application: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
+    """Any Application started as `run_polling` would, inside a running event loop (the
+    demo, tests, benchmarks), and stopped cleanly."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+    )
+    await application.start()
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -24,6 +24,15 @@ class Timing:
     flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
     # Messages a second for the whole bot, under Telegram's ~30 (None: no limit of our own).
     sends_per_second: float | None = 30.0
+
+    def at_speed(self, speed: float) -> Timing:
+        """For a clock running `speed` times faster (bot/clock.py FastClock): look for due
+        timers and edit countdowns as often in the clock's time as at normal speed."""
+        return replace(
+            self,
+            due_work_every=max(0.05, self.due_work_every / speed),
+            countdown_every=max(0.05, self.countdown_every / speed),
+        )
 
 
 @dataclass(frozen=True)

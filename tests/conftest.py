@@ -8,15 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
-from telegram import Update
-from telegram.ext import Application
 
-from bot.app import BotApplication, build_application
+from bot.app import BotApplication, build_application, polling
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine
@@ -104,27 +101,6 @@ BotRunner = Callable[[], AbstractAsyncContextManager[BotApplication]]
 def running_bots() -> list[BotApplication]:
     """The bots a test has running right now."""
     return []
-
-
-@asynccontextmanager
-async def polling(application: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
-    """Any Application started as `run_polling` would, and stopped cleanly."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
-    )
-    await application.start()
-    try:
-        yield
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 @asynccontextmanager

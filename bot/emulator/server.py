@@ -192,6 +192,7 @@ class BotApiEmulator:
         self._webhook_target: str | None = None
         self._webhook_targets: Iterator[str] = iter(())
         self.webhook_answers: list[int] = []  # the HTTP status of each update POSTed
+        self._listeners: list[Callable[[str, SentMessage], None]] = []
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -328,6 +329,11 @@ class BotApiEmulator:
             lambda: True if not self._updates else None, timeout,
             "the bot did not fetch its updates",
         )  # fmt: skip
+
+    def listen(self, listener: Callable[[str, SentMessage], None]) -> None:
+        """Call `listener(kind, message)` as the bot sends ("new"), edits ("edit") or
+        deletes ("deleted") a message: how the demo's terminal shows the chat live."""
+        self._listeners.append(listener)
 
     def message(self, chat_id: int, message_id: int) -> SentMessage | None:
         """The current state of a bot message, or None once deleted."""
@@ -683,8 +689,9 @@ class BotApiEmulator:
         key = (parameters.get("chat_id", 0), parameters.get("message_id", 0))
         if key not in self._current:
             raise ApiError(400, "Bad Request: message to delete not found")
-        del self._current[key]
+        message = self._current.pop(key)
         self.deleted.append(key)
+        self._tell("deleted", message)
         return True
 
     async def _answer_callback_query(self, parameters: dict[str, Any], files: _Files) -> bool:
@@ -729,6 +736,7 @@ class BotApiEmulator:
     def _store_new(self, message: SentMessage) -> dict[str, Any]:
         self.messages.append(message)
         self._current[(message.chat_id, message.message_id)] = message
+        self._tell("new", message)
         return self.message_object(message)
 
     def _store_edit(self, current: SentMessage, edited: SentMessage) -> dict[str, Any]:
@@ -737,7 +745,12 @@ class BotApiEmulator:
             raise ApiError(400, NOT_MODIFIED)
         self.edits.append(edited)
         self._current[(edited.chat_id, edited.message_id)] = edited
+        self._tell("edit", edited)
         return self.message_object(edited)
+
+    def _tell(self, kind: str, message: SentMessage) -> None:
+        for listener in self._listeners:
+            listener(kind, message)
 
     @staticmethod
     def _scope_key(scope: dict[str, Any] | None, language_code: str) -> str:

@@ -1,0 +1,162 @@
+"""`python -m bot demo`: the Bot API emulator and the real bot in one process, and a chat.
+
+The bot is the one `python -m bot` runs (same handlers, content, database
+code and due-work loop); only Telegram is replaced, by bot/emulator. The
+database is a throw-away SQLite file unless `--db` keeps one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.app import build_application, polling
+from bot.clock import FastClock
+from bot.config import load_settings
+from bot.content import load_content
+from bot.demo.chat import TerminalChat
+from bot.emulator import BotApiEmulator
+from bot.services import Timing
+
+TOKEN = "123456:DEMO-no-telegram-needed-for-this"
+PERSON_ID = 424242
+EXPECT_WAIT = 60.0  # the bot's seconds a script's `@expect` waits ...
+EXPECT_WAIT_AT_LEAST = 5.0  # ... but never fewer real seconds than this
+BANNER = """\
+Back Care Bot demo: the real bot, talking to a local Telegram emulator (no token needed).
+Type as you would in Telegram; start with /start. Type a button's key ([1], [2]...) to tap it,
+and "7 (a leading quote) to send 7 as text. Timers run {speed}. Ctrl-D ends the demo.
+Pictures and files the bot sends are saved in {files}
+"""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    speed: float = 1.0  # timers run this many times faster
+    database: Path | None = None  # keep the bot's data here (SQLite); None: throw it away
+    script: Path | None = None  # replay these lines instead of reading the terminal
+    files: Path = Path(tempfile.gettempdir()) / "back-care-bot-demo"
+
+
+class ScriptError(Exception):
+    """A script line that cannot be carried out, or an `@expect` that was not met."""
+
+
+async def run_demo(options: DemoOptions) -> int:
+    """Chat until the input ends; 0, or 1 if a script's expectation was not met."""
+    with tempfile.TemporaryDirectory(prefix="back-care-bot-demo-") as scratch:
+        database = options.database or Path(scratch) / "demo.db"
+        clock = FastClock(options.speed)
+        async with BotApiEmulator(token=TOKEN, clock=clock.now) as emulator:
+            settings = load_settings(
+                _env_file=None,
+                bot_token=TOKEN,
+                telegram_base_url=emulator.base_url,
+                database_url=f"sqlite+aiosqlite:///{database.resolve()}",
+                admin_ids=frozenset(),
+                webhook_url=None,
+                metrics_port=None,
+            )
+            interactive = options.script is None and sys.stdin.isatty()
+            timing = Timing().at_speed(options.speed)
+            application = build_application(settings, load_content(), clock, timing)
+            chat = TerminalChat(
+                emulator,
+                emulator.user(user_id=PERSON_ID, first_name="Sam"),
+                processed=application.update_queue.join,
+                write=lambda line: print(line, flush=True),
+                files=options.files,
+                echo=not interactive,  # a terminal shows what the person types itself
+            )
+            emulator.listen(chat.on_bot)
+            async with polling(application):
+                speed = "in real time" if options.speed == 1 else f"{options.speed:g} times faster"
+                print(BANNER.format(speed=speed, files=options.files), flush=True)
+                try:
+                    if options.script is not None:
+                        lines = options.script.read_text(encoding="utf-8").splitlines()
+                        await play(chat, lines, options.speed, settle=True)
+                    else:
+                        await play(
+                            chat, typed_lines(), options.speed, settle=not sys.stdin.isatty()
+                        )
+                except ScriptError as error:
+                    print(f"demo: {error}", file=sys.stderr, flush=True)
+                    return 1
+                await chat.settle()
+    if options.database is not None:
+        print(f"(the bot's data is kept in {options.database})")
+    return 0
+
+
+async def play(
+    chat: TerminalChat, lines: Iterable[str] | asyncio.Queue[str | None], speed: float,
+    settle: bool,
+) -> None:  # fmt: skip
+    """Carry out each line: a comment (#), a directive (@wait SECONDS, @expect TEXT), or
+    what the person types; with `settle`, wait for the bot's replies after each."""
+    mark = 0  # what the bot showed before the last typed line does not count for @expect
+    async for number, line in _numbered(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("@"):
+            await _directive(chat, stripped, number, mark, speed)
+            continue
+        mark = len(chat.texts)
+        await chat.type(line)
+        if settle:
+            await chat.settle()
+
+
+async def _directive(chat: TerminalChat, line: str, number: int, mark: int, speed: float) -> None:
+    name, _, argument = line.partition(" ")
+    if name == "@wait":
+        try:
+            seconds = float(argument)
+        except ValueError:
+            raise ScriptError(f"line {number}: usage: @wait SECONDS (e.g. @wait 30)") from None
+        await asyncio.sleep(seconds / speed)  # the bot's seconds, which run `speed` times faster
+    elif name == "@expect" and argument.strip():
+        within = max(EXPECT_WAIT / speed, EXPECT_WAIT_AT_LEAST)
+        if not await chat.expect(argument.strip(), since=mark, within=within):
+            raise ScriptError(
+                f"line {number}: the bot never showed {argument.strip()!r} (waited {within:g} s)"
+            )
+    else:
+        raise ScriptError(
+            f"line {number}: unknown directive {line!r}: use @wait SECONDS or @expect TEXT"
+        )
+
+
+async def _numbered(
+    lines: Iterable[str] | asyncio.Queue[str | None],
+) -> AsyncIterator[tuple[int, str]]:
+    if not isinstance(lines, asyncio.Queue):
+        for number, line in enumerate(lines, start=1):
+            yield number, line
+        return
+    count = 0
+    while (typed := await lines.get()) is not None:
+        count += 1
+        yield count, typed
+
+
+def typed_lines() -> asyncio.Queue[str | None]:
+    """Lines from the terminal as they are typed; None at the end (Ctrl-D). A daemon
+    thread reads them, so Ctrl-C never waits for a line to finish."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\n"))
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=read, name="terminal", daemon=True).start()
+    return queue
