@@ -61,8 +61,15 @@ def demo(args: argparse.Namespace) -> int:
     from bot.demo import DemoOptions, run_demo  # keeps `run` and `migrate` light
 
     configure_logging("WARNING")
+    script = None
+    if args.script is not None:
+        try:
+            script = args.script.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"error: cannot read the script {args.script}: {error}", file=sys.stderr)
+            return 2
     files = {"files": args.files} if args.files is not None else {}
-    options = DemoOptions(speed=args.speed, database=args.db, script=args.script, **files)
+    options = DemoOptions(speed=args.speed, database=args.db, script=script, **files)
     return asyncio.run(run_demo(options))
 
 

@@ -152,6 +152,8 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
     files = tmp_path / "files"
     async with demo_in_a_terminal(tmp_path, "--speed", "20", "--files", str(files)) as terminal:
         await terminal.until("start with /start", within=60)
+        terminal.type("@soon")  # a person's slip is explained; the demo goes on
+        await terminal.until("unknown directive '@soon': use @wait SECONDS or @expect TEXT)")
         for typed, wanted in (
             ("/start", "[1] ✅ I understand"),
             ("1", "[1] No, none of these  [2] Yes, at least one"),
@@ -249,6 +251,13 @@ async def test_a_script_whose_expectation_fails_exits_1_and_says_where(tmp_path:
     code, _, errors = await run_script(tmp_path, "@sleep 3\n")
     assert code == 1
     assert "line 1: unknown directive '@sleep 3': use @wait SECONDS or @expect TEXT" in errors
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "demo", "--script", "missing.txt", cwd=tmp_path,
+        env=demo_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stderr.decode().startswith("error: cannot read the script missing.txt: ")
 
 
 @pytest.mark.parametrize("speed", ["0", "fast", "-2"])

@@ -11,7 +11,7 @@ import asyncio
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,7 @@ Pictures and files the bot sends are saved in {files}
 class DemoOptions:
     speed: float = 1.0  # timers run this many times faster
     database: Path | None = None  # keep the bot's data here (SQLite); None: throw it away
-    script: Path | None = None  # replay these lines instead of reading the terminal
+    script: list[str] | None = None  # type these lines instead of reading the terminal
     files: Path = Path(tempfile.gettempdir()) / "back-care-bot-demo"
 
 
@@ -52,61 +52,75 @@ async def run_demo(options: DemoOptions) -> int:
     with tempfile.TemporaryDirectory(prefix="back-care-bot-demo-") as scratch:
         database = options.database or Path(scratch) / "demo.db"
         clock = FastClock(options.speed)
-        async with BotApiEmulator(token=TOKEN, clock=clock.now) as emulator:
-            settings = load_settings(
-                _env_file=None,
-                bot_token=TOKEN,
-                telegram_base_url=emulator.base_url,
-                database_url=f"sqlite+aiosqlite:///{database.resolve()}",
-                admin_ids=frozenset(),
-                webhook_url=None,
-                metrics_port=None,
-            )
-            interactive = options.script is None and sys.stdin.isatty()
-            timing = Timing().at_speed(options.speed)
-            application = build_application(settings, load_content(), clock, timing)
-            chat = TerminalChat(
-                emulator,
-                emulator.user(user_id=PERSON_ID, first_name="Sam"),
-                processed=application.update_queue.join,
-                write=lambda line: print(line, flush=True),
-                files=options.files,
-                echo=not interactive,  # a terminal shows what the person types itself
-            )
-            emulator.listen(chat.on_bot)
-            async with polling(application):
-                speed = "in real time" if options.speed == 1 else f"{options.speed:g} times faster"
-                print(BANNER.format(speed=speed, files=options.files), flush=True)
-                try:
-                    if options.script is not None:
-                        lines = options.script.read_text(encoding="utf-8").splitlines()
-                        await play(chat, lines, options.speed, settle=True)
-                    else:
-                        await play(
-                            chat, typed_lines(), options.speed, settle=not sys.stdin.isatty()
-                        )
-                except ScriptError as error:
-                    print(f"demo: {error}", file=sys.stderr, flush=True)
-                    return 1
-                await chat.settle()
+        try:
+            async with BotApiEmulator(token=TOKEN, clock=clock.now) as emulator:
+                settings = load_settings(
+                    _env_file=None,
+                    bot_token=TOKEN,
+                    telegram_base_url=emulator.base_url,
+                    database_url=f"sqlite+aiosqlite:///{database.resolve()}",
+                    admin_ids=frozenset(),
+                    webhook_url=None,
+                    metrics_port=None,
+                )
+                timing = Timing().at_speed(options.speed)
+                application = build_application(settings, load_content(), clock, timing)
+                async with polling(application):
+                    code = await converse(emulator, application.update_queue.join, options)
+        except AssertionError as broken:  # the emulator's checks at the end: a bot bug
+            print(f"demo: the bot broke a Telegram rule: {broken}", file=sys.stderr)
+            return 1
     if options.database is not None:
         print(f"(the bot's data is kept in {options.database})")
+    return code
+
+
+async def converse(
+    emulator: BotApiEmulator, processed: Callable[[], Awaitable[None]], options: DemoOptions
+) -> int:
+    """The person's side: a script, piped lines, or a person at a terminal."""
+    interactive = options.script is None and sys.stdin.isatty()
+    chat = TerminalChat(
+        emulator,
+        emulator.user(user_id=PERSON_ID, first_name="Sam"),
+        processed=processed,
+        write=lambda line: print(line, flush=True),
+        files=options.files,
+        echo=not interactive,  # a terminal shows what the person types itself
+    )
+    emulator.listen(chat.on_bot)
+    speed = "in real time" if options.speed == 1 else f"{options.speed:g} times faster"
+    print(BANNER.format(speed=speed, files=options.files), flush=True)
+    lines = options.script if options.script is not None else typed_lines()
+    try:
+        # A person sets their own pace; a script or piped lines wait for each reply.
+        await play(chat, lines, options.speed, settle=not interactive, forgiving=interactive)
+    except ScriptError as error:
+        print(f"demo: {error}", file=sys.stderr, flush=True)
+        return 1
+    await chat.settle()
     return 0
 
 
 async def play(
     chat: TerminalChat, lines: Iterable[str] | asyncio.Queue[str | None], speed: float,
-    settle: bool,
+    settle: bool, forgiving: bool = False,
 ) -> None:  # fmt: skip
     """Carry out each line: a comment (#), a directive (@wait SECONDS, @expect TEXT), or
-    what the person types; with `settle`, wait for the bot's replies after each."""
+    what the person types; with `settle`, wait for the bot's replies after each. A
+    directive that fails ends the script, unless `forgiving` (a person typing)."""
     mark = 0  # what the bot showed before the last typed line does not count for @expect
     async for number, line in _numbered(lines):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         if stripped.startswith("@"):
-            await _directive(chat, stripped, number, mark, speed)
+            try:
+                await _directive(chat, stripped, number, mark, speed)
+            except ScriptError as error:
+                if not forgiving:
+                    raise
+                print(f"({error})", flush=True)
             continue
         mark = len(chat.texts)
         await chat.type(line)
