@@ -78,7 +78,7 @@ async def whole_bot(base_url: str, database_url: str, connection: Connection) ->
         _env_file=None, bot_token=TOKEN, telegram_base_url=base_url, database_url=database_url
     )
     # Like the echo bot: no flood limit and no overall send budget (the fake has no limits).
-    timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1), sends_per_second=None)
+    timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1), send_budget=False)
     application = build_application(settings, load_content(), SystemClock(), timing)
     async with polling(application):
         connection.send("polling")

@@ -124,7 +124,7 @@ def build_application(
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine, info={CLOCK_KEY: clock})
     metrics = Metrics()
-    budget = SendBudget(timing.sends_per_second) if timing.sends_per_second else None
+    budget = SendBudget(settings.sends_per_second) if timing.send_budget else None
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())

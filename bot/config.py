@@ -80,6 +80,9 @@ class Settings(DatabaseSettings):
     log_level: str = "INFO"
     # A reminder missed by less than this (downtime) is still sent, late.
     reminder_grace_minutes: int = Field(default=120, ge=0, le=1440)
+    # Messages a second this process sends at most, under Telegram's ~30 for one bot;
+    # with several replicas, split it between them (two replicas: 15 each).
+    sends_per_second: float = Field(default=30.0, gt=0, le=1000)
 
     @field_validator("bot_token")
     @classmethod

@@ -28,7 +28,7 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
 # Nor an overall send budget: tests/test_transport.py and bench/reminder_fanout.py check it.
 QUICK = Timing(
     due_work_every=0.05, countdown_every=0.05,
-    flood=FloodLimit(burst=1_000_000, per_second=1), sends_per_second=None,
+    flood=FloodLimit(burst=1_000_000, per_second=1), send_budget=False,
 )  # fmt: skip
 
 

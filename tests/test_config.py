@@ -65,6 +65,8 @@ def test_values_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT is not valid: expected a port number"),
         ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET is not valid"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL is not valid: expected one of DEBUG"),
+        ({"SENDS_PER_SECOND": "0"}, "SENDS_PER_SECOND is not valid"),
+        ({"SENDS_PER_SECOND": "fast"}, "SENDS_PER_SECOND is not valid"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line(

@@ -86,8 +86,12 @@ async def run(context: BotContext) -> None:
                 claimed = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
                 claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
                 summaries = await repo.reminders.claim_summaries(now, grace, CLAIM_BATCH)
-                texts = [await _text(repo, services.content, c, now) for c in claimed]
                 await db.commit()
+            # Apart from the claim: on SQLite a writing transaction holds the one write
+            # lock, and the senders need it to record what they sent.
+            async with services.session_factory() as db:
+                repo = Repo(db)
+                texts = [await _text(repo, services.content, c, now) for c in claimed]
             services.metrics.reminders.labels("due").inc(len(claimed))
             for reminder, text in zip(claimed, texts, strict=True):
                 await queue.put((reminder, text))
