@@ -28,16 +28,18 @@ MAX_PER_RUN = 50  # the rest waits for the next run, so replies are never starve
 async def run(context: BotContext) -> None:
     """Fire every session timer that is due (a JobQueue callback)."""
     services = context.services
+    busy: set[int] = set()  # users whose update another replica is handling right now
     for _ in range(MAX_PER_RUN):
         now = services.clock.now()
         async with services.session_factory() as db:
             repo = Repo(db)
-            due = await repo.sessions.claim_due(now, limit=1)
+            due = await repo.sessions.claim_due(now, limit=1, passing_over=busy)
             if not due:
                 return
             timer = due[0]
             if not await repo.users.lock(timer.user_id, wait=False):
-                return  # the user's update is being handled elsewhere: next run
+                busy.add(timer.user_id)  # their timer waits for the next run; others go on
+                continue
             try:
                 row = await repo.sessions.get(timer.session_id)
                 assert row is not None  # the timer row cascades with its session

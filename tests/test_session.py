@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from bot.app import BotApplication
 from bot.content import load_content
-from bot.db.models import GuidedSession, PainRating, SessionTimer
-from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.db.engine import create_engine
+from bot.db.models import GuidedSession, PainRating, SessionTimer, User
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import BotRunner, Database, FakeClock
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 
@@ -289,3 +290,38 @@ async def test_a_session_left_open_is_closed_as_incomplete_the_next_day(
     await ada.send("/today")
     assert "how is your back right now" in (await ada.receive()).plain_text
     assert await sessions_of(db, 6001) == [("intro", "incomplete"), ("check_in", None)]
+
+
+async def test_a_timer_of_someone_busy_elsewhere_holds_up_nobody_else(
+    bot: BotApplication, fake: BotApiEmulator, clock: FakeClock, database_url: str
+) -> None:
+    """On PostgreSQL, another replica handling Ada's update holds her row: her due timer
+    waits for the next run, while Bo's, due just after hers, fires now."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's (TEST_DATABASE_URL)")
+    holds = {}
+    for user_id, name in ((6101, "Ada"), (6102, "Bo")):
+        person = fake.user(user_id=user_id, first_name=name)
+        await onboard_by_buttons(person)
+        _, card = await start_today(person)
+        await person.press(card, "⏭ Skip")  # to Child's Pose, a 20 s hold
+        await person.press(await person.receive(), "▶️ Start")
+        holds[name] = (person, await person.receive())
+        clock.advance(seconds=1)  # Ada's hold ends first
+    ada, bo = holds["Ada"][0], holds["Bo"][0]
+    other_replica = create_engine(database_url)
+    try:
+        async with other_replica.connect() as connection, connection.begin():
+            await connection.execute(select(User.id).where(User.id == ada.id).with_for_update())
+            clock.advance(seconds=25)
+            await hold_done(bo, holds["Bo"][1])
+            await ada.no_message(within=0.5)  # not while her row is held
+        await hold_done(ada, holds["Ada"][1])
+    finally:
+        await other_replica.dispose()
+
+
+async def hold_done(person: EmulatedUser, hold: SentMessage) -> None:
+    """Wait for the hold's countdown to end (skipping its ticks)."""
+    while not (await person.receive_edit(of=hold)).plain_text.endswith("hold done."):
+        pass

@@ -6,6 +6,7 @@ write SQL themselves.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -225,9 +226,12 @@ class SessionRepo:
                 )
             )
 
-    async def claim_due(self, now: datetime, limit: int) -> list[DueTimer]:
-        """Timers due by `now`, locked for this transaction (skipped by other replicas)."""
-        rows = await self.session.execute(
+    async def claim_due(
+        self, now: datetime, limit: int, passing_over: Collection[int] = ()
+    ) -> list[DueTimer]:
+        """Timers due by `now`, locked for this transaction (skipped by other replicas),
+        except those of the users `passing_over` (busy elsewhere just now)."""
+        query = (
             select(
                 SessionTimer.session_id,
                 SessionTimer.user_id,
@@ -239,7 +243,9 @@ class SessionRepo:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [DueTimer(*row) for row in rows]
+        if passing_over:
+            query = query.where(SessionTimer.user_id.not_in(passing_over))
+        return [DueTimer(*row) for row in await self.session.execute(query)]
 
     async def records(self, user_id: int, limit: int = 400) -> list[SessionRecord]:
         """The user's sessions, newest first, as the progress statistics need them."""
