@@ -34,11 +34,19 @@ def test_hundreds_a_minute_are_slowed_but_a_person_never_is() -> None:
     assert set(person) == {Verdict.ALLOW}
 
 
-def test_memory_stays_bounded() -> None:
+def test_memory_stays_bounded_even_when_everyone_is_busy() -> None:
     gate = FloodGate(FloodLimit(burst=2, per_second=1))
     for user_id in range(3 * KEEP_AT_MOST):
         gate.admit(user_id, T0 + timedelta(seconds=user_id))
     assert len(gate._buckets) <= KEEP_AT_MOST
+    busy = FloodGate(FloodLimit(burst=2, per_second=0.001))  # nobody refills
+    for user_id in range(3 * KEEP_AT_MOST):
+        busy.admit(user_id, T0)
+    assert len(busy._buckets) == KEEP_AT_MOST
+    flooder = 3 * KEEP_AT_MOST - 1  # the most recent user is still held back
+    assert [busy.admit(flooder, T0) for _ in range(3)] == [
+        Verdict.ALLOW, Verdict.WARN, Verdict.DROP,
+    ]  # fmt: skip
 
 
 async def test_a_flooding_user_is_slowed_and_everyone_else_is_answered_at_once(

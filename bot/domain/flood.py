@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-KEEP_AT_MOST = 10_000  # buckets kept before the full (idle) ones are forgotten
+KEEP_AT_MOST = 10_000  # buckets kept; past that, the longest-idle one is forgotten
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,18 @@ class _Bucket:
 class FloodGate:
     def __init__(self, limit: FloodLimit) -> None:
         self._limit = limit
+        # Least recently seen first (a dict keeps insertion order; each visit re-inserts).
         self._buckets: dict[int, _Bucket] = {}
 
     def admit(self, user_id: int, now: datetime) -> Verdict:
-        bucket = self._buckets.get(user_id)
+        bucket = self._buckets.pop(user_id, None)
         if bucket is None:
-            self._forget_idle(now)
-            bucket = self._buckets[user_id] = _Bucket(float(self._limit.burst), now)
+            if len(self._buckets) >= KEEP_AT_MOST:
+                # Bounded memory in O(1): the longest-idle bucket has most likely refilled,
+                # and a full bucket is the same as none (at worst its user is forgiven).
+                del self._buckets[next(iter(self._buckets))]
+            bucket = _Bucket(float(self._limit.burst), now)
+        self._buckets[user_id] = bucket
         bucket.tokens = self._refilled(bucket, now)
         bucket.at = now
         if bucket.tokens >= 1:
@@ -58,12 +63,3 @@ class FloodGate:
     def _refilled(self, bucket: _Bucket, now: datetime) -> float:
         elapsed = max(0.0, (now - bucket.at).total_seconds())
         return min(float(self._limit.burst), bucket.tokens + elapsed * self._limit.per_second)
-
-    def _forget_idle(self, now: datetime) -> None:
-        """Bounded memory: a full bucket is the same as no bucket."""
-        if len(self._buckets) < KEEP_AT_MOST:
-            return
-        full = float(self._limit.burst)
-        idle = [uid for uid, b in self._buckets.items() if self._refilled(b, now) >= full]
-        for user_id in idle:
-            del self._buckets[user_id]

@@ -89,9 +89,7 @@ async def run(context: BotContext) -> None:
                 await db.commit()
             # Apart from the claim: on SQLite a writing transaction holds the one write
             # lock, and the senders need it to record what they sent.
-            async with services.session_factory() as db:
-                repo = Repo(db)
-                texts = [await _text(repo, services.content, c, now) for c in claimed]
+            texts = await _texts(services, claimed, now) if claimed else []
             services.metrics.reminders.labels("due").inc(len(claimed))
             for reminder, text in zip(claimed, texts, strict=True):
                 await queue.put((reminder, text))
@@ -104,6 +102,13 @@ async def run(context: BotContext) -> None:
         for sender in senders:
             sender.cancel()
         await asyncio.gather(*senders, return_exceptions=True)
+
+
+async def _texts(services: Services, claimed: list[ClaimedReminder], now: datetime) -> list[str]:
+    """Each claimed reminder's text, read in a transaction of its own."""
+    async with services.session_factory() as db:
+        repo = Repo(db)
+        return [await _text(repo, services.content, reminder, now) for reminder in claimed]
 
 
 async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: datetime) -> str:
