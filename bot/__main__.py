@@ -68,6 +68,12 @@ def demo(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as error:
             print(f"error: cannot read the script {args.script}: {error}", file=sys.stderr)
             return 2
+    if args.files is not None:
+        try:
+            args.files.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(f"error: cannot save files in {args.files}: {error}", file=sys.stderr)
+            return 2
     files = {"files": args.files} if args.files is not None else {}
     options = DemoOptions(speed=args.speed, database=args.db, script=script, **files)
     return asyncio.run(run_demo(options))

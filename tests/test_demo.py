@@ -50,6 +50,10 @@ def test_buttons_are_numbered_in_reading_order_and_a_scale_keeps_its_own_numbers
     keys = [b.key for b in screen.inline_buttons(message("How bad?", PAIN_SCALE))]
     assert keys == [str(n) for n in range(11)]
     assert screen.show_message(message("How bad?", PAIN_SCALE))[1].startswith("     [0]  [1]  [2]")
+    with_skip = {"inline_keyboard": [*PAIN_SCALE["inline_keyboard"], [
+        {"text": "⏭ Skip", "callback_data": "skip"}
+    ]]}  # fmt: skip
+    assert screen.show_message(message("And now?", with_skip))[1].endswith("[9]  [10]  [11] ⏭ Skip")
 
 
 def test_a_location_keyboard_is_offered_as_typing_a_city_or_coordinates() -> None:
@@ -72,11 +76,13 @@ def test_an_edit_shows_only_what_changed() -> None:
     after = message("⏱ Child’s Pose: hold for 20 s.\n⏳ 15 s left", CONTROLS)
     assert screen.show_edit(before, after) == ["Bot ↻ ⏳ 15 s left"]
     assert screen.show_edit(after, message(after.plain_text)) == []  # buttons came off
-    assert screen.show_edit(None, after)[-1] == "      [1] ✅ Done  [2] 😣 Pain"
+    assert screen.show_edit(None, after)[-1] == "     [1] ✅ Done  [2] 😣 Pain"
 
 
 def test_a_saved_picture_is_shown_by_its_path() -> None:
-    lines = screen.show_message(message("📈 Your progress", photo=b"png"), saved_as="/x/1.png")
+    lines = screen.show_message(
+        message("📈 Your progress", photo=b"png"), file_note="saved: /x/1.png"
+    )
     assert lines == ["Bot: [picture saved: /x/1.png]", "     📈 Your progress"]
 
 
@@ -89,7 +95,7 @@ class Terminal:
     def __init__(self, process: asyncio.subprocess.Process, master: int) -> None:
         self.process = process
         self._master = master
-        self.screen = ""
+        self._raw = ""
         self._read_to = 0  # `until` looks at what came after the last match
         self._more = asyncio.Event()
         asyncio.get_running_loop().add_reader(master, self._read)
@@ -101,8 +107,16 @@ class Terminal:
             data = b""
         if not data:
             asyncio.get_running_loop().remove_reader(self._master)
-        self.screen += data.decode(errors="replace").replace("\r\n", "\n")
+        self._raw += data.decode(errors="replace")
         self._more.set()
+
+    @property
+    def screen(self) -> str:
+        """The output as a screen shows it: "erase this line" takes away what was on it
+        (the prompt, a half-typed line); other control sequences show nothing."""
+        text = self._raw.replace("\r\n", "\n")
+        text = re.sub(r"[^\n]*\r\x1b\[K", "", text)
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", text)
 
     def type(self, line: str) -> None:
         os.write(self._master, line.encode() + b"\n")
@@ -131,7 +145,8 @@ def demo_env(home: Path) -> dict[str, str]:
 async def demo_in_a_terminal(tmp_path: Path, *args: str) -> AsyncIterator[Terminal]:
     master, child_end = pty.openpty()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "demo", *args, cwd=tmp_path, env=demo_env(tmp_path),
+        sys.executable, "-m", "bot", "demo", *args, cwd=tmp_path,
+        env={**demo_env(tmp_path), "TERM": "xterm"},
         stdin=child_end, stdout=child_end, stderr=child_end,
     )  # fmt: skip
     os.close(child_end)
@@ -152,6 +167,7 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
     files = tmp_path / "files"
     async with demo_in_a_terminal(tmp_path, "--speed", "20", "--files", str(files)) as terminal:
         await terminal.until("start with /start", within=60)
+        await terminal.until("> ")  # the prompt: the demo is listening
         terminal.type("@soon")  # a person's slip is explained; the demo goes on
         await terminal.until("unknown directive '@soon': use @wait SECONDS or @expect TEXT)")
         for typed, wanted in (
@@ -191,7 +207,7 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
     assert saved.parent == files
     assert (await asyncio.to_thread(saved.read_bytes)).startswith(b"\x89PNG")
     assert "Traceback" not in terminal.screen
-    assert "/start\nBot: Hi Sam!" in terminal.screen  # the terminal echoed the typing, once
+    assert "> /start\nBot: Hi Sam!" in terminal.screen  # typed at the prompt, shown once
 
 
 async def run_script(tmp_path: Path, script: str, *args: str) -> tuple[int, str, str]:
@@ -276,3 +292,25 @@ async def test_the_tour_the_readme_points_to_runs_to_its_end(tmp_path: Path) -> 
     assert code == 0, errors + transcript  # each @expect in it was met
     assert "Bot ↻ ✅ Child’s Pose: hold done." in transcript
     assert transcript.rstrip().endswith("Pain change per session: not measured yet")
+
+
+async def test_files_it_cannot_save_and_a_reader_that_goes_away_end_cleanly(
+    tmp_path: Path,
+) -> None:
+    code, _, errors = await run_script(tmp_path, "/help\n", "--files", "/proc/no-such-folder")
+    assert code == 2
+    assert errors.startswith("error: cannot save files in /proc/no-such-folder: ")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "demo", cwd=tmp_path, env=demo_env(tmp_path),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdin is not None
+    await asyncio.wait_for(process.stdout.readline(), 30)  # like `| head -1`
+    process.stdout._transport.close()  # type: ignore[attr-defined]
+    process.stdin.write(b"/start\n/help\n/exercises\n")
+    await process.stdin.drain()
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr

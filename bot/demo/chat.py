@@ -72,7 +72,7 @@ class TerminalChat:
         self._print(screen.show_message(message, self._save_file(message)))
 
     def _save_file(self, message: SentMessage) -> str | None:
-        """Keep a picture or a file the bot sent; where it is."""
+        """Keep a picture or a file the bot sent: "saved: PATH", or why not."""
         data = message.photo if message.photo is not None else message.document
         if data is None:
             return None
@@ -81,9 +81,16 @@ class TerminalChat:
         else:
             name = Path(message.filename or "").name or "file"
         path = self._files / f"{message.message_id}-{name}"
-        self._files.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)  # a few kilobytes, in order with the chat
-        return str(path)
+        try:
+            self._files.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)  # a few kilobytes, in order with the chat
+        except OSError as error:
+            return f"not saved: {error.strerror or error}"
+        return f"saved: {path}"
+
+    def note(self, text: str) -> None:
+        """A line from the demo itself, not the bot."""
+        self._write(text)
 
     def _print(self, lines: list[str]) -> None:
         for line in lines:

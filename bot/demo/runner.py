@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.clock import FastClock
 from bot.config import load_settings
 from bot.content import load_content
 from bot.demo.chat import TerminalChat
+from bot.demo.terminal import Terminal
 from bot.emulator import BotApiEmulator
 from bot.services import Timing
 
@@ -31,7 +31,7 @@ BANNER = """\
 Back Care Bot demo: the real bot, talking to a local Telegram emulator (no token needed).
 Type as you would in Telegram; start with /start. Type a button's key ([1], [2]...) to tap it,
 and "7 (a leading quote) to send 7 as text. Timers run {speed}. Ctrl-D ends the demo.
-Pictures and files the bot sends are saved in {files}
+Pictures and files the bot sends are saved in {files}.
 """
 
 
@@ -40,7 +40,7 @@ class DemoOptions:
     speed: float = 1.0  # timers run this many times faster
     database: Path | None = None  # keep the bot's data here (SQLite); None: throw it away
     script: list[str] | None = None  # type these lines instead of reading the terminal
-    files: Path = Path(tempfile.gettempdir()) / "back-care-bot-demo"
+    files: Path | None = None  # where pictures and files go; None: a new folder per run
 
 
 class ScriptError(Exception):
@@ -79,22 +79,34 @@ async def converse(
     emulator: BotApiEmulator, processed: Callable[[], Awaitable[None]], options: DemoOptions
 ) -> int:
     """The person's side: a script, piped lines, or a person at a terminal."""
-    interactive = options.script is None and sys.stdin.isatty()
+    terminal = Terminal(interactive=options.script is None and sys.stdin.isatty())
+    files = options.files or Path(tempfile.mkdtemp(prefix="back-care-bot-demo-files-"))
     chat = TerminalChat(
         emulator,
         emulator.user(user_id=PERSON_ID, first_name="Sam"),
         processed=processed,
-        write=lambda line: print(line, flush=True),
-        files=options.files,
-        echo=not interactive,  # a terminal shows what the person types itself
+        write=terminal.write,
+        files=files,
+        echo=not terminal.interactive,  # a terminal shows what the person types itself
     )
     emulator.listen(chat.on_bot)
     speed = "in real time" if options.speed == 1 else f"{options.speed:g} times faster"
-    print(BANNER.format(speed=speed, files=options.files), flush=True)
-    lines = options.script if options.script is not None else typed_lines()
+    for line in BANNER.format(speed=speed, files=files).splitlines():
+        terminal.write(line)
+    lines = options.script if options.script is not None else terminal.lines()
+    # A person sets their own pace; a script or piped lines wait for each reply.
+    playing = asyncio.ensure_future(
+        play(chat, lines, options.speed, settle=not terminal.interactive,
+             forgiving=terminal.interactive)
+    )  # fmt: skip
+    reader_gone = asyncio.ensure_future(terminal.closed.wait())
+    await asyncio.wait([playing, reader_gone], return_when=asyncio.FIRST_COMPLETED)
+    if not playing.done():  # nobody reads the chat any more
+        playing.cancel()
+        return 0
+    reader_gone.cancel()
     try:
-        # A person sets their own pace; a script or piped lines wait for each reply.
-        await play(chat, lines, options.speed, settle=not interactive, forgiving=interactive)
+        playing.result()
     except ScriptError as error:
         print(f"demo: {error}", file=sys.stderr, flush=True)
         return 1
@@ -120,7 +132,7 @@ async def play(
             except ScriptError as error:
                 if not forgiving:
                     raise
-                print(f"({error})", flush=True)
+                chat.note(f"({error})")
             continue
         mark = len(chat.texts)
         await chat.type(line)
@@ -159,18 +171,3 @@ async def _numbered(
     while (typed := await lines.get()) is not None:
         count += 1
         yield count, typed
-
-
-def typed_lines() -> asyncio.Queue[str | None]:
-    """Lines from the terminal as they are typed; None at the end (Ctrl-D). A daemon
-    thread reads them, so Ctrl-C never waits for a line to finish."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
-
-    def read() -> None:
-        for line in sys.stdin:
-            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\n"))
-        loop.call_soon_threadsafe(queue.put_nowait, None)
-
-    threading.Thread(target=read, name="terminal", daemon=True).start()
-    return queue

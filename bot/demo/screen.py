@@ -6,6 +6,7 @@ read them (the emulator's plain text), each button with a key to type.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,18 +28,17 @@ class Button:
 
 
 def inline_buttons(message: SentMessage) -> list[Button]:
-    """The message's inline buttons, keyed 1, 2, 3...; a row of plain numbers (a pain
-    scale) keeps its own numbers as keys, so typing "7" presses "7"."""
+    """The message's inline buttons, keyed 1, 2, 3...; a button labelled with a number
+    (a pain scale) keeps its own number, so typing "7" taps "7", and the others take
+    the next numbers free ([0] ... [10] [11] Skip)."""
     found = [
         (button["text"], str(button.get("callback_data", "")))
         for row in (message.reply_markup or {}).get("inline_keyboard", [])
         for button in row
     ]
-    numbered = all(text.isdigit() for text, _ in found)
-    return [
-        Button(text if numbered else str(n), text, data)
-        for n, (text, data) in enumerate(found, start=1)
-    ]
+    taken = {text for text, _ in found if text.isdigit()}
+    free = (str(n) for n in itertools.count(1) if str(n) not in taken)
+    return [Button(text if text in taken else next(free), text, data) for text, data in found]
 
 
 def reply_buttons(message: SentMessage) -> list[Button] | None:
@@ -60,12 +60,13 @@ def show_buttons(buttons: list[Button]) -> str:
     return "  ".join(f"[{b.key}]" if b.key == b.text else f"[{b.key}] {b.text}" for b in buttons)
 
 
-def show_message(message: SentMessage, saved_as: str | None = None) -> list[str]:
-    """A new message from the bot: its text, a saved file's path, its buttons."""
+def show_message(message: SentMessage, file_note: str | None = None) -> list[str]:
+    """A new message from the bot: its text, where its file went ("saved: PATH"), its
+    buttons."""
     lines = message.plain_text.splitlines() or [""]
-    if saved_as is not None:
+    if file_note is not None:
         kind = "picture" if message.photo is not None else "file"
-        lines = [f"[{kind} saved: {saved_as}]", *([] if lines == [""] else lines)]
+        lines = [f"[{kind} {file_note}]", *([] if lines == [""] else lines)]
     buttons = inline_buttons(message)
     reply = reply_buttons(message) or []
     if buttons:
@@ -104,5 +105,5 @@ def coordinates(text: str) -> tuple[float, float] | None:
 
 
 def _prefixed(first: str, lines: list[str]) -> list[str]:
-    pad = " " * len(first)
+    pad = " " * len(BOT)  # every message's text lines up, new or edited
     return [((first if n == 0 else pad) + line).rstrip() for n, line in enumerate(lines)]
