@@ -19,7 +19,7 @@ from bot.db.models import Preferences, ReminderDelivery, User
 from bot.db.repo import Repo, UserProfile
 from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import BotRunner, Database, FakeClock, fresh_postgres
-from tests.journeys import onboard_by_buttons
+from tests.journeys import coach_through, onboard_by_buttons, start_today
 from tests.test_cli import start_bot_process
 
 
@@ -292,6 +292,22 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
     first, second = await asyncio.gather(dispatcher(), dispatcher())
     await engine.dispose()
     assert sorted(first + second) == list(range(1, 201))  # each once, none lost
+
+
+async def test_no_reminder_on_a_day_whose_routine_is_already_done(
+    ada: EmulatedUser, clock: FakeClock, db: Database
+) -> None:
+    _, first = await start_today(ada)  # Tue 24 Nov, 08:00 in Berlin
+    await coach_through(ada, clock, first, typed=True)
+    await ada.send("/time 19:00")  # later today
+    await ada.receive()
+    tuesday_evening = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # 19:00 in Berlin
+    assert await next_due(db, 7001) == tuesday_evening
+    move_to(clock, tuesday_evening)
+    await ada.no_message(within=0.5)
+    assert await deliveries(db, 7001) == [("2026-11-24", "done")]
+    move_to(clock, tuesday_evening + timedelta(days=1))  # Wednesday: nothing done yet
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
 
 
 async def test_recording_the_send_never_overwrites_a_snooze_tapped_before_it(

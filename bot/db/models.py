@@ -176,7 +176,8 @@ class ReminderDelivery(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # "claimed", "sent", "snoozed", "skipped" (by the user), "missed" (downtime), "blocked"
+    # "claimed", "sent", "snoozed", "skipped" (by the user), "missed" (downtime), "blocked",
+    # "done" (not sent: the day's routine was finished before it was due)
     status: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

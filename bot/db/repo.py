@@ -371,11 +371,14 @@ class ReminderRepo:
             )
             if delivery is not None and delivery.status != "snoozed":
                 continue  # this day's reminder was handled already
-            if now - due_at > grace:
+            skip_as = "missed" if now - due_at > grace else None
+            if skip_as is None and await self._routine_done(user.id, local_date):
+                skip_as = "done"  # e.g. done in the morning, then the time moved to 19:00
+            if skip_as is not None:
                 if delivery is None:
-                    self.session.add(_delivery(user.id, local_date, due_at, now, "missed"))
+                    self.session.add(_delivery(user.id, local_date, due_at, now, skip_as))
                 else:
-                    delivery.status = "missed"
+                    delivery.status = skip_as
                 continue
             if delivery is None:
                 delivery = _delivery(user.id, local_date, due_at, now, "claimed")
@@ -385,6 +388,18 @@ class ReminderRepo:
             await self.session.flush()
             claimed.append(_claimed(delivery, user, preferences))
         return claimed
+
+    async def _routine_done(self, user_id: int, local_date: date) -> bool:
+        finished = await self.session.scalar(
+            select(GuidedSession.id)
+            .where(
+                GuidedSession.user_id == user_id,
+                GuidedSession.local_date == local_date,
+                GuidedSession.outcome == "finished",
+            )
+            .limit(1)
+        )
+        return finished is not None
 
     async def reclaim_stale(
         self, now: datetime, lease: timedelta, grace: timedelta, limit: int
