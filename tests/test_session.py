@@ -272,7 +272,11 @@ async def test_today_mid_session_shows_where_you_are_with_live_buttons(
     _, card = await start_today(ada)
     await ada.send("/today")
     where = await ada.receive()
-    assert where.plain_text.startswith("You're in the middle of today's session.")
+    assert where.plain_text == (
+        "You're in the middle of today's session. Here's where you are:\n"
+        'Tap Start (or type "start") when you\'re in position; or "skip" or "stop".'
+    )  # and what the step expects, with its buttons
+    assert where.buttons == ["▶️ Start", "⏭ Skip", "⏹ Stop"]
     assert (await ada.press(card, "▶️ Start")).text is None  # same step: still valid
     assert "Cat-Cow Stretch: set 1 of 1" in (await ada.receive()).plain_text
     assert await sessions_of(db, 6001) == [("reps", None)]

@@ -72,8 +72,9 @@ async def start_today(update: Update, context: BotContext, preferences: Preferen
         exercise = coach(context).view.exercise(state, state.item)
         text = render(texts.resume_offer, name=exercise.name)
         await coach(context).show_where(row, text, resume=True)
-    else:
-        await coach(context).show_where(row, texts.in_progress)
+    else:  # where they are, and what the live buttons (or typing) expect
+        hint = coach(context).view.hint(state.phase)
+        await coach(context).show_where(row, f"{texts.in_progress}\n{hint}")
 
 
 async def on_button(update: Update, context: BotContext) -> None:
