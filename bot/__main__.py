@@ -74,8 +74,7 @@ def demo(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"error: cannot save files in {args.files}: {error}", file=sys.stderr)
             return 2
-    files = {"files": args.files} if args.files is not None else {}
-    options = DemoOptions(speed=args.speed, database=args.db, script=script, **files)
+    options = DemoOptions(speed=args.speed, database=args.db, script=script, files=args.files)
     return asyncio.run(run_demo(options))
 
 

@@ -81,8 +81,7 @@ class TerminalChat:
         else:
             name = Path(message.filename or "").name or "file"
         path = self._files / f"{message.message_id}-{name}"
-        try:
-            self._files.mkdir(parents=True, exist_ok=True)
+        try:  # the folder exists: made at start (bot/__main__.py, bot/demo/runner.py)
             path.write_bytes(data)  # a few kilobytes, in order with the chat
         except OSError as error:
             return f"not saved: {error.strerror or error}"
