@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.schedule import local_instant, next_reminder
@@ -85,6 +85,10 @@ def test_reminders_in_a_row_fall_on_distinct_days_in_order(
 @given(
     after=instants, at=times, zone=zones, mask=masks,
     paused_for=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=60)),
+)  # fmt: skip
+@example(  # a week-long pause ending 1 µs after a reminder's minute (found by hypothesis)
+    after=datetime(2021, 12, 27, 7, 7, 0, 1, tzinfo=UTC), at=time(7, 7), zone=ZoneInfo("UTC"),
+    mask=0b1111111, paused_for=timedelta(days=7),
 )  # fmt: skip
 def test_a_pause_holds_reminders_back_until_it_ends(
     after: datetime, at: time, zone: ZoneInfo, mask: int, paused_for: timedelta

@@ -50,5 +50,7 @@ def next_reminder(
         if instant > after and not is_paused(instant, paused_at, paused_until):
             return instant
     if paused_until is not None:  # every day of the coming week is inside the pause
-        return next_reminder(max(after, paused_until - timedelta(seconds=1)), at, zone, weekdays)
+        return next_reminder(
+            max(after, paused_until - timedelta(microseconds=1)), at, zone, weekdays
+        )
     return None
