@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -173,3 +174,21 @@ async def test_a_chat_gets_a_short_burst_then_one_message_a_second(
     await ada.send("hi")  # a person's pause refills the burst
     for n in range(4):
         await bot.send_message(ada.id, f"again {n}")
+
+
+async def test_a_request_cut_off_midway_is_not_an_error(
+    fake: BotApiEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bot that shuts down mid-request hangs up; the emulator must not log an error."""
+    host, port = fake.base_url.split("//")[1].split("/")[0].split(":")
+    _, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        f"POST /bot{TOKEN}/sendMessage HTTP/1.1\r\nHost: {host}\r\n"
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"chat_id":'.encode()
+    )
+    await writer.drain()
+    await asyncio.sleep(0.1)  # the emulator is now waiting for the rest of the body
+    writer.close()
+    await asyncio.sleep(0.1)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not fake.calls  # nothing was carried out

@@ -436,7 +436,10 @@ class BotApiEmulator:
         handler = self._methods().get(method.lower())
         if handler is None:
             return _error(ApiError(404, "Not Found: method not found"))
-        parameters, files = await _read_parameters(request)
+        try:
+            parameters, files = await _read_parameters(request)
+        except ConnectionResetError:  # the bot hung up mid-request (it is shutting down)
+            return _error(ApiError(400, "Bad Request: the request was cut off"))
         self.calls.append(ApiCall(method, parameters))
         await self._notify()
         if method.lower() in self._stalled:
