@@ -4,7 +4,8 @@ python-telegram-bot hands every update to an update processor; wrapping it
 here is PTB's own middleware hook. Handlers reach the session through
 `context.repo` (bot/context.py). The error handler rolls back whatever a
 failed handler wrote, so the commit below only keeps finished work. The user's
-row is locked first: on PostgreSQL, replicas take turns with one user's updates.
+rows are loaded first, in one query, and on PostgreSQL locked: replicas take
+turns with one user's updates.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from bot.monitoring import Metrics
 
 logger = logging.getLogger(__name__)
 
-# The session of the update being processed in this task.
-current_session: ContextVar[AsyncSession] = ContextVar("current_session")
+# The repositories (and session) of the update being processed in this task.
+current_repo: ContextVar[Repo] = ContextVar("current_repo")
 
 
 class DatabaseUpdateProcessor(BaseUpdateProcessor):
@@ -43,10 +44,11 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
         started = time.perf_counter()
         fields = describe(update)
         async with self._session_factory() as session:
-            token = current_session.set(session)
+            repo = Repo(session)
+            token = current_repo.set(repo)
             try:
                 if isinstance(update, Update) and update.effective_user is not None:
-                    await Repo(session).users.lock(update.effective_user.id)
+                    await repo.users.load(update.effective_user.id)
                 await coroutine
                 await session.commit()
             except Exception:
@@ -54,7 +56,7 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
                 logger.exception("update not finished", extra=fields)
                 await session.rollback()
             finally:
-                current_session.reset(token)
+                current_repo.reset(token)
         seconds = time.perf_counter() - started
         fields["ms"] = round(seconds * 1000, 1)
         logger.info("update handled", extra=fields)

@@ -52,6 +52,8 @@ def _insert(session: AsyncSession, table: type[Any]) -> Any:
 class UserRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The session's identity map holds objects weakly: `load` keeps its own here.
+        self._loaded: list[Any] = []
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
@@ -86,6 +88,20 @@ class UserRepo:
 
     async def preferences(self, user_id: int) -> Preferences | None:
         return await self.session.get(Preferences, user_id)
+
+    async def load(self, user_id: int) -> None:
+        """Load the user and their preferences in one query, so that `get` and
+        `preferences` later in this update need none. On PostgreSQL the user's row
+        is also held until the transaction ends: replicas take turns with one user."""
+        query = (
+            select(User, Preferences)
+            .outerjoin(Preferences, Preferences.user_id == User.id)
+            .where(User.id == user_id)
+        )
+        if self.session.get_bind().dialect.name != "sqlite":  # no row locks there
+            query = query.with_for_update(of=User)
+        row = (await self.session.execute(query)).first()
+        self._loaded = list(row) if row is not None else []
 
     async def lock(self, user_id: int, wait: bool = True) -> bool:
         """Hold the user's row until this transaction ends, so that two replicas never

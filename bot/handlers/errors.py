@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.update_processor import current_session, describe
+from bot.update_processor import current_repo, describe
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +19,9 @@ async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     logger.error("handler failed", extra=describe(update), exc_info=context.error)
     context.services.metrics.errors.inc()
-    session = current_session.get(None)
-    if session is not None:
-        await session.rollback()
+    repo = current_repo.get(None)
+    if repo is not None:
+        await repo.session.rollback()
     if isinstance(update, Update) and update.callback_query is not None:
         try:  # or the user's button keeps spinning
             await update.callback_query.answer()
