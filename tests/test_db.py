@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import create_engine, create_session_factory
@@ -106,3 +106,28 @@ async def test_a_naive_datetime_is_refused(engine: AsyncEngine) -> None:
     async with sessions() as session:
         with pytest.raises(Exception, match="naive datetime"):
             await Repo(session).users.get_or_create(UserProfile(10, "Di"), datetime(2026, 1, 1))
+
+
+async def test_load_fetches_user_and_preferences_in_one_query(engine: AsyncEngine) -> None:
+    """The update processor's `load` spares every later lookup of the update its SQL."""
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        await Repo(session).users.get_or_create(UserProfile(9, "Cy"), NOW)
+        await session.commit()
+    statements: list[str] = []
+    event.listen(
+        engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    async with sessions() as session:
+        repo = Repo(session)
+        await repo.users.load(9)
+        assert len(statements) == 1
+        user = await repo.users.get(9)
+        preferences = await repo.users.preferences(9)
+        assert len(statements) == 1  # both came from the session, not the database
+        assert user is not None
+        assert user.first_name == "Cy"
+        assert preferences is not None
+        assert preferences.user_id == 9
+        await repo.users.load(10)  # nobody: loads nothing, and no error
+        assert await repo.users.get(10) is None
