@@ -74,6 +74,7 @@ async def test_timezone_by_name_city_offset_and_location(
     for typed, zone, local in (
         ("Asia/Kolkata", "Asia/Kolkata", "12:30"), ("new york", "America/New_York", "02:00"),
         ("UTC-3", "UTC-03:00", "04:00"), ("kathmandu", "Asia/Kathmandu", "12:45"),
+        ("52.52, 13.40", "Europe/Berlin", "08:00"),
     ):  # fmt: skip
         await ada.send(f"/timezone {typed}")
         reply = await ada.receive()

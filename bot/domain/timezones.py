@@ -34,6 +34,9 @@ CITY_ALIASES = {
 _OFFSET = re.compile(
     r"^(?:utc|gmt)?\s*(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$"
 )
+# "52.52, 13.40" or "52.52 13.40": latitude and longitude typed where a location
+# cannot be shared (Telegram Desktop). A decimal point tells them from "UTC 5 3".
+_COORDINATES = re.compile(r"^(?P<lat>-?\d{1,2}\.\d+)\s*[,; ]\s*(?P<lng>-?\d{1,3}\.\d+)$")
 _MIN_OFFSET, _MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)  # the real world's range
 
 
@@ -63,7 +66,8 @@ def _offset_name(offset: timedelta) -> str:
 
 
 def parse_timezone(text: str) -> str | None:
-    """The zone someone means, as a storable name, or None if it is not one."""
+    """The zone someone means (a name, a city, an offset or coordinates), as a storable
+    name, or None if it is not one."""
     cleaned = " ".join(text.strip().split())
     folded = cleaned.casefold()
     if folded in ("utc", "gmt", "z", "zulu"):
@@ -75,6 +79,8 @@ def parse_timezone(text: str) -> str | None:
         offset = timedelta(hours=int(match["hours"]), minutes=minutes)
         offset = -offset if match["sign"] == "-" else offset
         return _offset_name(offset) if _MIN_OFFSET <= offset <= _MAX_OFFSET else None
+    if match := _COORDINATES.match(folded):
+        return zone_at(float(match["lat"]), float(match["lng"]))
     by_name = _zones_by_lower_name().get(folded.replace(" ", "_"))
     if by_name is not None:
         return by_name
