@@ -25,7 +25,9 @@ async def onboard_by_buttons(
 async def start_today(user: EmulatedUser, rating: str = "2") -> tuple[SentMessage, SentMessage]:
     """/today, tap the pain rating: the routine overview and the first exercise card."""
     await user.send("/today")
-    await user.press(await user.receive(), rating)
+    check_in = await user.receive()
+    assert check_in.plain_text.startswith("🌅 Let's do today's routine.\n\nFirst, how is your")
+    await user.press(check_in, rating)
     return await user.receive(), await user.receive()
 
 

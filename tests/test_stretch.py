@@ -81,7 +81,9 @@ async def test_do_it_now_runs_one_exercise_guided_with_its_timer(
 ) -> None:
     await ada.send("/stretch childs pose")
     await ada.press(await ada.receive(), "▶️ Do it now")
-    await ada.press(await ada.receive(), "1")  # the pain check-in comes first
+    check_in = await ada.receive()  # the pain check-in comes first
+    assert check_in.plain_text.startswith("🌿 Let's do Child’s Pose.\n\nFirst, how is your back")
+    await ada.press(check_in, "1")
     card = await ada.receive()
     assert card.plain_text.startswith("1/1 · Child’s Pose")
     await ada.press(card, "▶️ Start")

@@ -63,7 +63,7 @@ class Coach:
         state = SessionState(plan=plan)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
-        await self._deliver(row, state, [Send(self.content.messages.session.check_in)])
+        await self._deliver(row, state, [Send(self.view.check_in(state))])
         return row
 
     async def close(self, row: GuidedSession, outcome: str) -> None:

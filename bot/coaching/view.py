@@ -89,6 +89,17 @@ class SessionView:
         self.content = content
         self.texts = content.messages.session
 
+    def check_in(self, state: SessionState) -> str:
+        """The pain question that opens a session: today's routine, or "Do it now"'s one
+        exercise (planned before the check-in)."""
+        t = self.texts
+        opening = (
+            render(t.exercise_opening, name=self.exercise(state, 0).name)
+            if state.plan
+            else t.routine_opening
+        )
+        return render(t.check_in, opening=Html(opening))
+
     def exercise(self, state: SessionState, index: int) -> Exercise:
         found = self.content.catalogue.by_id(state.plan[index].exercise_id)
         assert found is not None  # plans are made from the catalogue
@@ -263,7 +274,7 @@ class SessionView:
         for effect in effects:
             match effect:
                 case AskCheckIn():
-                    out.append(Send(t.check_in))
+                    out.append(Send(self.check_in(after)))
                 case ShowIntro(item=index):
                     out.append(Send(self.intro(after, index)))
                 case BeginHold(item=index, block=block, until=until):

@@ -215,7 +215,9 @@ class ErrorTexts(Strict):
 class SessionTexts(Strict):
     not_set_up: Annotated[str, T()]
     not_cleared: Annotated[str, T()]
-    check_in: Annotated[str, T()]
+    routine_opening: Annotated[str, T()]
+    exercise_opening: Annotated[str, T("name")]
+    check_in: Annotated[str, T("opening")]
     plan: Annotated[str, T("minutes")]
     plan_line: Annotated[str, T("number", "name", "dose")]
     plan_gentler: Annotated[str, T()]
