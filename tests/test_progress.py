@@ -69,6 +69,19 @@ def test_statistics_of_a_month() -> None:
     assert stats([], TODAY).completion_rate is None
 
 
+def test_a_session_with_every_exercise_skipped_is_no_day_of_the_streak() -> None:
+    records = [
+        record(TODAY, done=(), skipped=("bridge", "cat-cow")),  # finished, nothing done
+        record(TODAY - timedelta(days=1)),
+        record(TODAY - timedelta(days=2), done=()),
+        record(TODAY - timedelta(days=3)),
+    ]
+    numbers = stats(records, TODAY)
+    assert numbers.current_streak == 1  # yesterday's; today is still open
+    assert numbers.best_streak == 1
+    assert numbers.completion_rate == 1.0  # finishing still counts as finishing
+
+
 def test_the_chart_of_a_realistic_month_is_a_png_of_sensible_size() -> None:
     month = [
         record(TODAY - timedelta(days=n), finished=n % 5 != 0, before=3 + n % 4, after=1 + n % 3)
@@ -211,3 +224,24 @@ def test_a_streak_of_late_evenings_across_the_autumn_clock_change() -> None:
     days = [local_day(instant, "Europe/Berlin") for instant in instants]
     assert days == [date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26)]
     assert streak(days, date(2026, 10, 26)) == 3
+
+
+async def test_skipping_every_exercise_finishes_the_session_without_a_streak(
+    ada: EmulatedUser,
+) -> None:
+    await ada.send("/stop")  # no reminders in the way
+    await ada.receive()
+    _, message = await start_today(ada)
+    for _ in range(10):
+        if "How is your back now" in message.plain_text:
+            break
+        assert "Tap Start" in message.plain_text, message.plain_text
+        await ada.send("skip")
+        message = await ada.receive()
+    await ada.send("2")
+    summary = (await ada.receive()).plain_text
+    assert "Session complete" in summary
+    assert "Done: none\nSkipped: Cat-Cow Stretch, Child’s Pose, Bridge Exercise" in summary
+    assert "Streak: not yet: a day counts once you do at least one exercise" in summary
+    await ada.send("/progress")
+    assert "Streak: 0 days" in (await ada.receive()).plain_text

@@ -162,7 +162,7 @@ class Coach:
         )
 
     async def _summary(self, row: GuidedSession, preferences: Preferences) -> Summary:
-        days = await self.repo.sessions.finished_days(row.user_id)
+        days = await self.repo.sessions.streak_days(row.user_id)
         zone = zone_info(preferences.timezone)
         upcoming = None
         if preferences.reminders_enabled and preferences.reminder_time is not None:

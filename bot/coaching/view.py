@@ -252,7 +252,10 @@ class SessionView:
             found = [self.content.catalogue.by_id(i) for i in ids]
             return ", ".join(e.name for e in found if e is not None) or t.none
 
-        streak = render(t.streak_days, days=summary.streak) if summary.streak > 1 else t.streak_one
+        if summary.streak > 1:
+            streak = render(t.streak_days, days=summary.streak)
+        else:
+            streak = t.streak_one if summary.streak == 1 else t.streak_none
         text = render(
             t.finished,
             done=names(state.done),

@@ -249,6 +249,7 @@ class SessionTexts(Strict):
     finished: Annotated[str, T("done", "skipped", "before", "after", "minutes", "streak")]
     streak_days: Annotated[str, T("days")]
     streak_one: Annotated[str, T()]
+    streak_none: Annotated[str, T()]
     no_rating: Annotated[str, T()]
     none: Annotated[str, T()]
     next_reminder: Annotated[str, T("date", "time")]

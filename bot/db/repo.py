@@ -286,13 +286,15 @@ class SessionRepo:
             )  # fmt: skip
         return records
 
-    async def finished_days(self, user_id: int) -> list[date]:
-        rows = await self.session.scalars(
-            select(GuidedSession.local_date)
-            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == "finished")
-            .distinct()
+    async def streak_days(self, user_id: int) -> list[date]:
+        """The days of finished sessions in which at least one exercise was done: a session
+        skipped from start to end is no day of exercise."""
+        rows = await self.session.execute(
+            select(GuidedSession.local_date, GuidedSession.state).where(
+                GuidedSession.user_id == user_id, GuidedSession.outcome == "finished"
+            )
         )
-        return list(rows)
+        return [day for day, state in rows if session_codec.load(state).done]
 
     async def history(self, user_id: int, zone: tzinfo) -> History:
         """What the routine planner needs: progress, the latest pain, what hurt when."""

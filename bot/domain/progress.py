@@ -77,6 +77,7 @@ def stats(
     records: list[SessionRecord], today: date, rest_day: Callable[[date], bool] = lambda _: False
 ) -> Stats:
     finished_days = [r.day for r in records if r.finished]
+    exercise_days = [r.day for r in records if r.finished and r.done]  # not all skipped
     week_start = today - timedelta(days=today.weekday())
     changes = [
         r.pain_after - r.pain_before
@@ -86,8 +87,8 @@ def stats(
     troubles = Counter(e for r in records for e in (*r.skipped, *r.painful))
     worst = troubles.most_common(1)
     return Stats(
-        current_streak=streak(finished_days, today, rest_day),
-        best_streak=best_streak(finished_days, rest_day),
+        current_streak=streak(exercise_days, today, rest_day),
+        best_streak=best_streak(exercise_days, rest_day),
         sessions_this_week=sum(1 for r in records if r.finished and r.day >= week_start),
         sessions_this_month=sum(
             1
