@@ -222,3 +222,21 @@ async def test_start_for_someone_set_up_shows_their_settings_and_wipes_nothing(
     stored = await preferences_of(db, 3008)
     assert (stored.timezone, str(stored.reminder_time)) == ("Asia/Tokyo", "06:30:00")
     assert await pain_ratings(db, 3008) == [(2, "baseline")]
+
+
+async def test_a_time_sent_before_the_time_question_is_kept_and_setting_up_goes_on(
+    bot: BotApplication, fake: BotApiEmulator, db: Database
+) -> None:
+    cy = fake.user(user_id=3003, first_name="Cy")
+    await cy.send("/start")
+    await cy.receive()
+    await cy.send("/time 7")
+    noted = await cy.receive()
+    assert noted.plain_text == (
+        "⏰ Noted: 07:00, in the time zone you'll choose while setting up. Let's finish that first."
+    )  # not "(UTC)": no zone has been chosen yet
+    question = await cy.receive()  # the question it was at, again, with its button
+    assert question.buttons == ["✅ I understand"]
+    assert (await preferences_of(db, 3003)).reminder_time is not None
+    await cy.press(question, "✅ I understand")
+    assert "safety check" in (await cy.receive()).plain_text

@@ -128,6 +128,7 @@ class PreferenceTexts(Strict):
     time_usage: Annotated[str, T()]
     time_invalid: Annotated[str, T("text")]
     time_set: Annotated[str, T("time")]
+    time_set_early: Annotated[str, T("time")]
     timezone_usage: Annotated[str, T()]
     timezone_invalid: Annotated[str, T("text")]
     location_unknown: Annotated[str, T()]
