@@ -24,16 +24,18 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from sqlalchemy import event
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application, polling
+from bot.app import build_application, polling, services_of
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.content import load_content
 from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.logging_setup import configure_logging
+from bot.monitoring import Metrics
 from bot.services import Timing
 from tests.conftest import empty_postgres
 from tests.journeys import onboard_by_buttons
@@ -68,22 +70,44 @@ def fake_side(connection: Connection, people: int, each: int) -> None:
                          for n in range(people)]  # fmt: skip
                 for user in users if onboard else []:
                     await onboard_by_buttons(user)
+                connection.send("flood")
                 connection.send(await flood_of_messages(fake, users, each))
 
     asyncio.run(serve())
 
 
-async def whole_bot(base_url: str, database_url: str, connection: Connection) -> float:
+async def whole_bot(
+    base_url: str, database_url: str, connection: Connection
+) -> tuple[float, float]:
+    """Updates per second, and database round trips per update during the flood."""
     settings = load_settings(
         _env_file=None, bot_token=TOKEN, telegram_base_url=base_url, database_url=database_url
     )
     # Like the echo bot: no flood limit and no overall send budget (the fake has no limits).
     timing = Timing(flood=FloodLimit(burst=1_000_000, per_second=1), send_budget=False)
     application = build_application(settings, load_content(), SystemClock(), timing)
+    services = services_of(application)
+    round_trips: list[str] = []
+    for name in ("before_cursor_execute", "commit", "rollback"):
+        event.listen(services.engine.sync_engine, name, lambda *_, n=name: round_trips.append(n))
     async with polling(application):
         connection.send("polling")
+        await asyncio.to_thread(connection.recv)  # the flood begins (onboarding is done)
+        round_trips.clear()
+        updates_before = handled(services.metrics)
         rate: float = await asyncio.to_thread(connection.recv)
-    return rate
+        per_update = len(round_trips) / (handled(services.metrics) - updates_before)
+    return rate, per_update
+
+
+def handled(metrics: Metrics) -> float:
+    """Updates the bot has handled so far, of every kind."""
+    return sum(
+        sample.value
+        for metric in metrics.updates.collect()
+        for sample in metric.samples
+        if sample.name == "backcare_updates_total"
+    )
 
 
 async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -97,6 +121,7 @@ async def echo_bot(base_url: str, connection: Connection) -> float:
     application.add_handler(MessageHandler(filters.TEXT, echo))
     async with polling(application):
         connection.send("polling")
+        await asyncio.to_thread(connection.recv)  # the flood begins
         rate: float = await asyncio.to_thread(connection.recv)
     return rate
 
@@ -114,7 +139,7 @@ async def compare(people: int, each: int, database: str) -> None:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
             if database == "postgresql":
                 url = await empty_postgres(POSTGRES)
-            bot_rate = await whole_bot(base_url, url, connection)
+            bot_rate, round_trips = await whole_bot(base_url, url, connection)
         echo_rate = await echo_bot(base_url, connection)
     finally:
         child.join(timeout=30)
@@ -123,6 +148,7 @@ async def compare(people: int, each: int, database: str) -> None:
     print(f"| whole Back Care Bot ({database}) | {people * each} | {bot_rate:.0f} |")
     print(f"| bare PTB echo bot | {people * each} | {echo_rate:.0f} |")
     print(f"\nratio whole bot / echo bot: {bot_rate / echo_rate:.2f}")
+    print(f"database statements and commits per update (whole bot): {round_trips:.1f}")
 
 
 def main() -> None:
