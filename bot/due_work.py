@@ -37,7 +37,7 @@ async def run(context: BotContext) -> None:
             if not due:
                 return
             timer = due[0]
-            if not await repo.users.lock(timer.user_id, wait=False):
+            if not await repo.users.try_lock(timer.user_id):
                 busy.add(timer.user_id)  # their timer waits for the next run; others go on
                 continue
             try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from contextvars import ContextVar
 from typing import Any
 
@@ -57,6 +57,8 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
                 await session.rollback()
             finally:
                 current_repo.reset(token)
+                if isinstance(coroutine, Coroutine):
+                    coroutine.close()  # not started if loading the user failed; else a no-op
         seconds = time.perf_counter() - started
         fields["ms"] = round(seconds * 1000, 1)
         logger.info("update handled", extra=fields)

@@ -17,6 +17,7 @@ from tests.test_webhook import SECRET, free_port
 
 SUBSCRIBERS = range(50_000, 50_120)
 EARLIER_STEP = "That button is from an earlier step."
+EXPIRED = "This menu has expired. Send /settings for a fresh one."
 
 
 async def webhook_set(fake: BotApiEmulator, times: int) -> None:
@@ -47,6 +48,17 @@ async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) ->
             await subscribe(engine, SUBSCRIBERS)
             for user_id in SUBSCRIBERS:
                 fake.user(user_id=user_id, first_name=f"Sub {user_id}")
+            # A double tap on a setting-up button, one tap to each replica: the replica
+            # that waited for the other must see the menu that one moved on to.
+            newcomer = fake.user(user_id=3200, first_name="New")
+            await newcomer.send("/start")
+            welcome = await newcomer.receive(timeout=10)
+            answers = await asyncio.gather(
+                *(newcomer.press(welcome, "✅ I understand") for _ in range(2))
+            )
+            assert sorted(answer.text or "" for answer in answers) == ["", EXPIRED]
+            assert "safety check" in (await newcomer.receive(timeout=10)).plain_text
+            await newcomer.no_message(within=0.5)  # asked once
             people = [fake.user(user_id=3100 + n, first_name=f"P{n}") for n in range(4)]
             await asyncio.gather(*(talk(p, [*ONBOARDING, "/today", "2"]) for p in people))
             cards = [await person.receive(timeout=10) for person in people]

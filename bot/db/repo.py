@@ -90,30 +90,35 @@ class UserRepo:
         return await self.session.get(Preferences, user_id)
 
     async def load(self, user_id: int) -> None:
-        """Load the user and their preferences in one query, so that `get` and
-        `preferences` later in this update need none. On PostgreSQL the user's row
-        is also held until the transaction ends: replicas take turns with one user."""
-        query = (
-            select(User, Preferences)
-            .outerjoin(Preferences, Preferences.user_id == User.id)
-            .where(User.id == user_id)
-        )
-        if self.session.get_bind().dialect.name != "sqlite":  # no row locks there
-            query = query.with_for_update(of=User)
-        row = (await self.session.execute(query)).first()
-        self._loaded = list(row) if row is not None else []
+        """Load the user and their preferences up front, so that `get` and `preferences`
+        later in this update need no query. On SQLite that is one query. On PostgreSQL
+        the user's row is locked first, and held until the transaction ends, so that
+        replicas take turns with one user's updates; the preferences are read after the
+        wait, as another replica left them (a read in the locking query itself would
+        see them as they were before that replica committed)."""
+        if self.session.get_bind().dialect.name == "sqlite":  # no row locks there
+            row = (
+                await self.session.execute(
+                    select(User, Preferences)
+                    .outerjoin(Preferences, Preferences.user_id == User.id)
+                    .where(User.id == user_id)
+                )
+            ).first()
+            self._loaded = list(row) if row is not None else []
+            return
+        user = await self.session.scalar(select(User).where(User.id == user_id).with_for_update())
+        self._loaded = [user, await self.preferences(user_id)] if user is not None else []
 
-    async def lock(self, user_id: int, wait: bool = True) -> bool:
-        """Hold the user's row until this transaction ends, so that two replicas never
-        handle two updates (or an update and a timer) of one user at once. On SQLite
-        (one process, one writer) there is nothing to lock. Without `wait`: False at
-        once if another transaction holds it."""
+    async def try_lock(self, user_id: int) -> bool:
+        """Hold the user's row until this transaction ends, unless another transaction
+        holds it (False): a timer does not wait behind the user's update on another
+        replica. On SQLite (one process, one writer) there is nothing to lock."""
         if self.session.get_bind().dialect.name == "sqlite":
             return True  # no row locks, and no second process to wait for
         locked = await self.session.execute(
-            select(User.id).where(User.id == user_id).with_for_update(skip_locked=not wait)
+            select(User.id).where(User.id == user_id).with_for_update(skip_locked=True)
         )
-        return locked.first() is not None or wait
+        return locked.first() is not None
 
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         """Telegram says the user blocked the bot (or is gone): send nothing more."""
@@ -290,9 +295,10 @@ class SessionRepo:
         """The days of finished sessions in which at least one exercise was done: a session
         skipped from start to end is no day of exercise."""
         rows = await self.session.execute(
-            select(GuidedSession.local_date, GuidedSession.state).where(
-                GuidedSession.user_id == user_id, GuidedSession.outcome == "finished"
-            )
+            select(GuidedSession.local_date, GuidedSession.state)
+            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == "finished")
+            .order_by(GuidedSession.local_date.desc())
+            .limit(1000)  # almost three years of daily sessions: longer streaks read as that
         )
         return [day for day, state in rows if session_codec.load(state).done]
 

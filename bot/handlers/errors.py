@@ -20,7 +20,8 @@ async def on_error(update: object, context: BotContext) -> None:
     logger.error("handler failed", extra=describe(update), exc_info=context.error)
     context.services.metrics.errors.inc()
     repo = current_repo.get(None)
-    if repo is not None:
+    # (not for a job: its context may still hold the repo of the update that scheduled it)
+    if repo is not None and isinstance(update, Update):
         await repo.session.rollback()
     if isinstance(update, Update) and update.callback_query is not None:
         try:  # or the user's button keeps spinning
