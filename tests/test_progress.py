@@ -227,11 +227,14 @@ def test_a_streak_of_late_evenings_across_the_autumn_clock_change() -> None:
 
 
 async def test_skipping_every_exercise_finishes_the_session_without_a_streak(
-    ada: EmulatedUser,
+    ada: EmulatedUser, clock: FakeClock
 ) -> None:
     await ada.send("/stop")  # no reminders in the way
     await ada.receive()
-    _, message = await start_today(ada)
+    _, first = await start_today(ada)  # a whole routine on Tuesday
+    await coach_through(ada, clock, first, typed=True)
+    clock.advance(days=1)
+    _, message = await start_today(ada)  # and on Wednesday every exercise skipped
     for _ in range(10):
         if "How is your back now" in message.plain_text:
             break
@@ -242,6 +245,7 @@ async def test_skipping_every_exercise_finishes_the_session_without_a_streak(
     summary = (await ada.receive()).plain_text
     assert "Session complete" in summary
     assert "Done: none\nSkipped: Cat-Cow Stretch, Child’s Pose, Bridge Exercise" in summary
+    # Not "1 day; come back tomorrow to make it two": tomorrow would not make it two.
     assert "Streak: not yet: a day counts once you do at least one exercise" in summary
     await ada.send("/progress")
-    assert "Streak: 0 days" in (await ada.receive()).plain_text
+    assert "Streak: 1 day" in (await ada.receive()).plain_text  # Tuesday's; today is open

@@ -119,7 +119,7 @@ class Coach:
         await self.repo.session.commit()
         summary = None
         if any(isinstance(effect, Finished) for effect in transition.effects):
-            summary = await self._summary(row, preferences)
+            summary = await self._summary(row, after, preferences)
         outs = self.view.effects(before, after, transition.effects, summary)
         if plan_text is not None:
             outs.insert(0, Send(plan_text))
@@ -161,7 +161,9 @@ class Coach:
             row.user_id, rating, kind[before.phase], self.now, exercise, session_id=row.id
         )
 
-    async def _summary(self, row: GuidedSession, preferences: Preferences) -> Summary:
+    async def _summary(
+        self, row: GuidedSession, state: SessionState, preferences: Preferences
+    ) -> Summary:
         days = await self.repo.sessions.streak_days(row.user_id)
         zone = zone_info(preferences.timezone)
         upcoming = None
@@ -178,7 +180,9 @@ class Coach:
                 time=clock_time(upcoming.astimezone(zone).time()),
             )
         minutes = max(1, round((self.now - row.started_at).total_seconds() / 60))
-        return Summary(minutes, streak(days, row.local_date), reminder_text)
+        # Nothing done today: no streak to show, even if yesterday's still stands.
+        days_in_a_row = streak(days, row.local_date) if state.done else 0
+        return Summary(minutes, days_in_a_row, reminder_text)
 
     async def _deliver(self, row: GuidedSession, state: SessionState, outs: list[Out]) -> None:
         """Send a transition's messages; the last carries the state's buttons."""
