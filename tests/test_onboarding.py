@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from sqlalchemy import select
 
 from bot.app import BotApplication
@@ -233,10 +235,10 @@ async def test_a_time_sent_before_the_time_question_is_kept_and_setting_up_goes_
     await cy.send("/time 7")
     noted = await cy.receive()
     assert noted.plain_text == (
-        "⏰ Noted: 07:00, in the time zone you'll choose while setting up. Let's finish that first."
+        "⏰ Noted: 07:00, in the time zone you'll choose while setting up."
     )  # not "(UTC)": no zone has been chosen yet
     question = await cy.receive()  # the question it was at, again, with its button
     assert question.buttons == ["✅ I understand"]
-    assert (await preferences_of(db, 3003)).reminder_time is not None
+    assert (await preferences_of(db, 3003)).reminder_time == time(7, 0)
     await cy.press(question, "✅ I understand")
     assert "safety check" in (await cy.receive()).plain_text

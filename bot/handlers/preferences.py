@@ -74,9 +74,10 @@ async def set_time(update: Update, context: BotContext, preferences: Preferences
     preferences.reminder_time = at
     texts = context.content.messages.preferences
     step = preferences.onboarding_step
-    if step is not None:  # before the time question: keep it, go on with setting up
+    if step is not None:  # still setting up: keep the time, and go back to the open question
         await send(update, render(texts.time_set_early, time=clock_time(at)))
-        await onboarding.ask(update, context, preferences, Step(step))
+        if step != Step.CLEARANCE:  # (that one waits for a professional, not for a tap)
+            await onboarding.ask(update, context, preferences, Step(step))
         return
     reply = render(texts.time_set, time=clock_time(at))
     await send(update, f"{reply} {summary(context.content, preferences)}")
