@@ -18,7 +18,6 @@ from bot.content.templates import Html, label, render
 from bot.domain.routine import Dose, Routine
 from bot.domain.session import (
     SWITCH_SECONDS,
-    AskCheckIn,
     AskCheckOut,
     AskPainRating,
     BeginHold,
@@ -276,8 +275,6 @@ class SessionView:
         out: list[Out] = []
         for effect in effects:
             match effect:
-                case AskCheckIn():
-                    out.append(Send(self.check_in(after)))
                 case ShowIntro(item=index):
                     out.append(Send(self.intro(after, index)))
                 case BeginHold(item=index, block=block, until=until):

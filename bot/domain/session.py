@@ -157,11 +157,6 @@ class TimerFired(Event):
 
 
 @dataclass(frozen=True)
-class AskCheckIn:
-    pass
-
-
-@dataclass(frozen=True)
 class ShowIntro:
     item: int  # index into the plan
 
@@ -256,7 +251,7 @@ class Stale:
 
 
 Effect = (
-    AskCheckIn | ShowIntro | BeginHold | HoldDone | SwitchSides | BeginReps | BeginRest
+    ShowIntro | BeginHold | HoldDone | SwitchSides | BeginReps | BeginRest
     | AskPainRating | MildPainAdvice | SkippedForPain | SevereStop | AskCheckOut | Finished
     | Stopped | Nudge | IdlePaused | Hint | Stale
 )  # fmt: skip
