@@ -148,7 +148,7 @@ async def compare(people: int, each: int, database: str) -> None:
     print(f"| whole Back Care Bot ({database}) | {people * each} | {bot_rate:.0f} |")
     print(f"| bare PTB echo bot | {people * each} | {echo_rate:.0f} |")
     print(f"\nratio whole bot / echo bot: {bot_rate / echo_rate:.2f}")
-    print(f"database statements and commits per update (whole bot): {round_trips:.1f}")
+    print(f"database statements and commits per update (jobs included): {round_trips:.1f}")
 
 
 def main() -> None:
