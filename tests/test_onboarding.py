@@ -111,6 +111,9 @@ async def test_red_flags_get_advice_and_no_reminders_until_cleared(
     await cy.send("/settings")
     settings = await cy.receive()
     assert "waiting until a professional clears you to exercise" in settings.plain_text
+    await cy.send("/time 8")  # kept; the clearance question is not pushed again
+    assert (await cy.receive()).plain_text.startswith("⏰ Noted: 08:00")
+    await cy.no_message(within=0.3)
 
     await cy.send("yes")  # not a clearance: the question is asked again
     again = await cy.receive()
@@ -226,7 +229,7 @@ async def test_start_for_someone_set_up_shows_their_settings_and_wipes_nothing(
     assert await pain_ratings(db, 3008) == [(2, "baseline")]
 
 
-async def test_a_time_sent_before_the_time_question_is_kept_and_setting_up_goes_on(
+async def test_a_time_or_zone_sent_while_setting_up_is_kept_and_setting_up_goes_on(
     bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     cy = fake.user(user_id=3003, first_name="Cy")
@@ -240,5 +243,9 @@ async def test_a_time_sent_before_the_time_question_is_kept_and_setting_up_goes_
     question = await cy.receive()  # the question it was at, again, with its button
     assert question.buttons == ["✅ I understand"]
     assert (await preferences_of(db, 3003)).reminder_time == time(7, 0)
+    await cy.send("/timezone Berlin")
+    assert "Time zone set to Europe/Berlin" in (await cy.receive()).plain_text
+    question = await cy.receive()  # and the open question again
+    assert question.buttons == ["✅ I understand"]
     await cy.press(question, "✅ I understand")
     assert "safety check" in (await cy.receive()).plain_text

@@ -60,6 +60,15 @@ async def start(update: Update, context: BotContext) -> None:
     await send(update, "\n\n".join(lines), ReplyKeyboardRemove())
 
 
+async def resume(update: Update, context: BotContext, preferences: Preferences) -> None:
+    """After /time or /timezone in the middle of setting up: the open question again, with
+    its buttons (the command took them off). Not at clearance: that waits for a
+    professional, not for a tap."""
+    step = preferences.onboarding_step
+    if step is not None and step != Step.CLEARANCE:
+        await ask(update, context, preferences, Step(step))
+
+
 async def ask(
     update: Update,
     context: BotContext,

@@ -73,11 +73,9 @@ async def set_time(update: Update, context: BotContext, preferences: Preferences
         return
     preferences.reminder_time = at
     texts = context.content.messages.preferences
-    step = preferences.onboarding_step
-    if step is not None:  # still setting up: keep the time, and go back to the open question
+    if preferences.onboarding_step is not None:  # still setting up: keep it, and go on
         await send(update, render(texts.time_set_early, time=clock_time(at)))
-        if step != Step.CLEARANCE:  # (that one waits for a professional, not for a tap)
-            await onboarding.ask(update, context, preferences, Step(step))
+        await onboarding.resume(update, context, preferences)
         return
     reply = render(texts.time_set, time=clock_time(at))
     await send(update, f"{reply} {summary(context.content, preferences)}")
@@ -139,6 +137,7 @@ async def set_zone(
     await send(
         update, render(texts.timezone_set, zone=zone, local_time=moment), ReplyKeyboardRemove()
     )
+    await onboarding.resume(update, context, preferences)  # if still setting up
 
 
 async def on_location(update: Update, context: BotContext) -> None:
