@@ -60,6 +60,7 @@ from bot.reminders.scheduling import CLOCK_KEY
 from bot.services import Services, Timing
 from bot.transport import PatientCalls, SendBudget
 from bot.update_processor import DatabaseUpdateProcessor
+from bot.user_turns import UserTurns
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def build_application(
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine, info={CLOCK_KEY: clock})
     metrics = Metrics()
+    turns = UserTurns()  # shared by the update processor and the due-work loop
     budget = SendBudget(settings.sends_per_second) if timing.send_budget else None
     application: BotApplication = (
         ApplicationBuilder()
@@ -132,7 +134,7 @@ def build_application(
         .rate_limiter(PatientCalls(metrics, budget))
         .read_timeout(timing.request_timeout)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(DatabaseUpdateProcessor(session_factory, metrics))
+        .concurrent_updates(DatabaseUpdateProcessor(session_factory, metrics, turns))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()
@@ -152,6 +154,7 @@ def build_application(
         ),
         timing=timing,
         flood_gate=FloodGate(timing.flood),
+        user_turns=turns,
         metrics=metrics,
     )
     register_handlers(application)

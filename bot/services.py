@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.content import Content
 from bot.domain.flood import FloodGate, FloodLimit
 from bot.monitoring import Metrics
+from bot.user_turns import UserTurns
 
 
 @dataclass(frozen=True)
@@ -46,4 +47,5 @@ class Services:
     countdowns: Countdowns
     timing: Timing
     flood_gate: FloodGate
+    user_turns: UserTurns
     metrics: Metrics = field(default_factory=Metrics)

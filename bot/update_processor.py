@@ -22,6 +22,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.db.repo import Repo
 from bot.monitoring import Metrics
+from bot.user_turns import UserTurns
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +35,39 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
         self,
         session_factory: async_sessionmaker[AsyncSession],
         metrics: Metrics,
+        turns: UserTurns,
         max_concurrent_updates: int = 1,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._session_factory = session_factory
         self._metrics = metrics
+        self._turns = turns
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         started = time.perf_counter()
         fields = describe(update)
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await self._handle(None, coroutine, fields)
+        else:
+            async with self._turns.turn(user.id):  # their timers wait (bot/user_turns.py)
+                await self._handle(user.id, coroutine, fields)
+        seconds = time.perf_counter() - started
+        fields["ms"] = round(seconds * 1000, 1)
+        logger.info("update handled", extra=fields)
+        self._metrics.updates.labels(fields["kind"]).inc()
+        self._metrics.update_seconds.observe(seconds)
+
+    async def _handle(
+        self, user_id: int | None, coroutine: Awaitable[Any], fields: dict[str, Any]
+    ) -> None:
+        """The update in its own database session, committed once it has finished."""
         async with self._session_factory() as session:
             repo = Repo(session)
             token = current_repo.set(repo)
             try:
-                if isinstance(update, Update) and update.effective_user is not None:
-                    await repo.users.load(update.effective_user.id)
+                if user_id is not None:
+                    await repo.users.load(user_id)
                 await coroutine
                 await session.commit()
             except Exception:
@@ -59,11 +78,6 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
                 current_repo.reset(token)
                 if isinstance(coroutine, Coroutine):
                     coroutine.close()  # not started if loading the user failed; else a no-op
-        seconds = time.perf_counter() - started
-        fields["ms"] = round(seconds * 1000, 1)
-        logger.info("update handled", extra=fields)
-        self._metrics.updates.labels(fields["kind"]).inc()
-        self._metrics.update_seconds.observe(seconds)
 
     async def initialize(self) -> None:
         """Nothing to set up: sessions are opened per update."""
