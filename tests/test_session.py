@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +13,7 @@ from bot.db.engine import create_engine
 from bot.db.models import GuidedSession, PainRating, SessionTimer, User
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import BotRunner, Database, FakeClock
-from tests.journeys import coach_through, onboard_by_buttons, start_today
+from tests.journeys import HOLD_SECONDS, coach_through, onboard_by_buttons, start_today
 
 CATALOGUE = load_content().catalogue
 NAMES = [exercise.name for exercise in CATALOGUE.exercises]
@@ -329,3 +331,44 @@ async def hold_done(person: EmulatedUser, hold: SentMessage) -> None:
     """Wait for the hold's countdown to end (skipping its ticks)."""
     while not (await person.receive_edit(of=hold)).plain_text.endswith("hold done."):
         pass
+
+
+async def test_typed_replies_racing_their_timers_move_each_step_on_once(
+    ada: EmulatedUser, clock: FakeClock, fake: BotApiEmulator
+) -> None:
+    """Every hold, rest and side switch ends by its timer and by a typed reply at once:
+    the step moves on once (it used to send "set 2 of 2" twice; bot/user_turns.py)."""
+    await ada.send("/stop")  # no reminders in the way
+    await ada.receive()
+    _, message = await start_today(ada)
+    for _ in range(60):
+        text = message.plain_text
+        if "How is your back now" in text:
+            break
+        if "Tap Start" in text:
+            await ada.send("start")
+        elif "Tap Done" in text:
+            await ada.send("done")
+        else:
+            seconds = HOLD_SECONDS.search(text)
+            if seconds is not None:
+                clock.advance(seconds=int(seconds[1]))
+                await ada.send("done")
+            elif "Rest for" in text:
+                clock.advance(seconds=30)
+                await ada.send("go")
+            else:
+                assert "Switch to your" in text, text
+                clock.advance(seconds=5)
+                await ada.send("ready")
+            await asyncio.sleep(0.3)  # the due-work loop looks every 0.05 s
+        message = await ada.receive()
+    else:
+        raise AssertionError("the routine never ended")
+    steps = [
+        m.plain_text.splitlines()[0]
+        for m in fake.messages
+        if m.chat_id == ada.id and ("/7 · " in m.plain_text or ": set " in m.plain_text)
+    ]
+    assert "💪 Pelvic Tilts: set 2 of 2, 10 reps." in "\n".join(steps)
+    assert len(steps) == len(set(steps)), steps  # no step twice
