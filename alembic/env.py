@@ -8,8 +8,10 @@ alembic CLI gets none and opens its own engine from DATABASE_URL.
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from bot.config import load_database_settings
@@ -25,7 +27,7 @@ def _database_url() -> str:
     return config.get_main_option("sqlalchemy.url") or load_database_settings().database_url
 
 
-def _render_item(type_: str, obj: object, _autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: object, _autogen_context: AutogenContext) -> str | Literal[False]:
     """Write UTCDateTime into migrations as the plain column type it stores as,
     so old migrations never depend on the application's code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
