@@ -248,4 +248,31 @@ async def test_a_time_or_zone_sent_while_setting_up_is_kept_and_setting_up_goes_
     question = await cy.receive()  # and the open question again
     assert question.buttons == ["✅ I understand"]
     await cy.press(question, "✅ I understand")
-    assert "safety check" in (await cy.receive()).plain_text
+    await cy.press(await cy.receive(), "No, none of these")
+    await cy.press(await cy.receive(), "3")
+    done = await cy.receive()  # neither the time nor the zone is asked again
+    assert done.plain_text.endswith(
+        "✅ All set! Reminders daily at 07:00 (Europe/Berlin), every day."
+    ), done.plain_text
+    stored = await preferences_of(db, 3003)
+    assert (stored.onboarding_step, stored.reminders_enabled) == (None, True)
+
+
+async def test_a_time_sent_once_the_zone_is_chosen_is_not_asked_again(
+    bot: BotApplication, fake: BotApiEmulator, db: Database
+) -> None:
+    ed = fake.user(user_id=3010, first_name="Ed")
+    await ed.send("/start")
+    await ed.press(await ed.receive(), "✅ I understand")
+    await ed.press(await ed.receive(), "No, none of these")
+    await ed.receive()  # the pain question
+    await ed.send("/timezone Tokyo")
+    assert "Time zone set to Asia/Tokyo" in (await ed.receive()).plain_text
+    await ed.receive()  # the pain question again
+    await ed.send("/time 6:30")
+    assert (await ed.receive()).plain_text == "⏰ Reminder time set to 06:30."
+    await ed.receive()  # and again
+    await ed.send("4")  # the pain question's answer; nothing more to ask
+    done = await ed.receive()
+    assert done.plain_text.endswith("✅ All set! Reminders daily at 06:30 (Asia/Tokyo), every day.")
+    assert await pain_ratings(db, 3010) == [(4, "baseline")]

@@ -62,6 +62,16 @@ def test_the_steps_run_in_order_and_red_flags_wait_for_clearance() -> None:
     assert onboarding.next_step(Step.CLEARANCE, Cleared()) is Step.BASELINE_PAIN
 
 
+def test_questions_answered_early_are_passed_over() -> None:
+    time_known = frozenset({Step.REMINDER_TIME})
+    assert onboarding.next_step(Step.BASELINE_PAIN, Pain(2), time_known) is Step.TIMEZONE
+    both_known = frozenset({Step.REMINDER_TIME, Step.TIMEZONE})
+    assert onboarding.next_step(Step.BASELINE_PAIN, Pain(2), both_known) is None
+    zone_known = frozenset({Step.TIMEZONE})
+    assert onboarding.next_step(Step.REMINDER_TIME, ReminderAt(time(7)), zone_known) is None
+    assert onboarding.next_step(Step.DISCLAIMER, Accepted(), both_known) is Step.RED_FLAGS
+
+
 def test_an_answer_to_another_step_is_refused() -> None:
     assert not onboarding.fits(Step.TIMEZONE, Pain(3))
     with pytest.raises(ValueError, match="does not answer"):

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from bot.db.types import UTCDateTime
 
 EVERY_DAY = 0b1111111  # weekday bit mask, bit 0 = Monday
+DEFAULT_ZONE = "UTC"
 
 # Named constraints keep migrations reproducible on every backend.
 NAMING_CONVENTION = {
@@ -70,7 +71,8 @@ class Preferences(Base):
     )
     # Local wall-clock time in `timezone`; None until the user has chosen one.
     reminder_time: Mapped[time | None] = mapped_column(Time)
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # UTC until the user chooses a zone (while setting up, the zone question is still open).
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE)
     weekdays: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY)
     # Paused from `paused_at` until `paused_until` (None: until /resume).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -94,18 +94,25 @@ def fits(step: Step, answer: Answer) -> bool:
     return isinstance(answer, _EXPECTS[step])
 
 
-def next_step(step: Step, answer: Answer) -> Step | None:
-    """The step after answering `step`; None when onboarding is complete."""
+def next_step(step: Step, answer: Answer, answered: frozenset[Step] = frozenset()) -> Step | None:
+    """The step after answering `step`; None when onboarding is complete. Steps in
+    `answered` (given another way, like /time while setting up) are not asked again."""
     if not fits(step, answer):
         raise ValueError(f"{answer!r} does not answer {step}")
     if step is Step.RED_FLAGS and isinstance(answer, RedFlags) and answer.present:
         return Step.CLEARANCE
-    following = {
-        Step.DISCLAIMER: Step.RED_FLAGS,
-        Step.RED_FLAGS: Step.BASELINE_PAIN,
-        Step.CLEARANCE: Step.BASELINE_PAIN,
-        Step.BASELINE_PAIN: Step.REMINDER_TIME,
-        Step.REMINDER_TIME: Step.TIMEZONE,
-        Step.TIMEZONE: None,
-    }
-    return following[step]
+    following: Step | None = _FOLLOWING[step]
+    while following in answered:
+        following = _FOLLOWING[following]
+    return following
+
+
+# The order of the questions, clearance aside (only red flags lead there).
+_FOLLOWING: dict[Step, Step | None] = {
+    Step.DISCLAIMER: Step.RED_FLAGS,
+    Step.RED_FLAGS: Step.BASELINE_PAIN,
+    Step.CLEARANCE: Step.BASELINE_PAIN,
+    Step.BASELINE_PAIN: Step.REMINDER_TIME,
+    Step.REMINDER_TIME: Step.TIMEZONE,
+    Step.TIMEZONE: None,
+}

@@ -11,7 +11,7 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot.content.templates import render, shorten
 from bot.context import BotContext
-from bot.db.models import Preferences
+from bot.db.models import DEFAULT_ZONE, Preferences
 from bot.domain import onboarding
 from bot.domain.onboarding import Accepted, Answer, Cleared, Pain, RedFlags, ReminderAt, Step, Zone
 from bot.handlers.accounts import register, require_account
@@ -131,6 +131,17 @@ async def on_typed(
     await ask(update, context, preferences, step, hint(context, step, text))
 
 
+def answered_early(preferences: Preferences) -> frozenset[Step]:
+    """Questions answered before their turn (/time, /timezone or a location while setting
+    up): not asked again. Someone who chose UTC itself early is asked for a zone once more."""
+    early = set()
+    if preferences.reminder_time is not None:
+        early.add(Step.REMINDER_TIME)
+    if preferences.timezone != DEFAULT_ZONE:
+        early.add(Step.TIMEZONE)
+    return frozenset(early)
+
+
 def hint(context: BotContext, step: Step, text: str) -> str:
     """What to say when a typed reply does not answer `step`."""
     texts = context.content.messages
@@ -169,7 +180,7 @@ async def apply(
             preferences.reminder_time = at
         case Zone(name=name):
             preferences.timezone = name
-    following = onboarding.next_step(step, answer)
+    following = onboarding.next_step(step, answer, answered_early(preferences))
     preferences.onboarding_step = following
     if following is not None:
         await ask(update, context, preferences, following)

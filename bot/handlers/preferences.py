@@ -74,7 +74,9 @@ async def set_time(update: Update, context: BotContext, preferences: Preferences
     preferences.reminder_time = at
     texts = context.content.messages.preferences
     if preferences.onboarding_step is not None:  # still setting up: keep it, and go on
-        await send(update, render(texts.time_set_early, time=clock_time(at)))
+        zone_known = Step.TIMEZONE in onboarding.answered_early(preferences)
+        noted = texts.time_set if zone_known else texts.time_set_early
+        await send(update, render(noted, time=clock_time(at)))
         await onboarding.resume(update, context, preferences)
         return
     reply = render(texts.time_set, time=clock_time(at))
