@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from bot.domain.session import FRESH_BASELINE
 from bot.emulator import EmulatedUser, SentMessage
 from tests.conftest import FakeClock
 
 
 async def onboard_by_buttons(
-    user: EmulatedUser, *, time: str = "07:30", zone: str = "Berlin"
+    user: EmulatedUser, *, time: str = "07:30", zone: str = "Berlin", pain: str = "2"
 ) -> SentMessage:
     """/start through to "All set", tapping every button (the zone is typed: it has none)."""
     await user.send("/start")
     await user.press(await user.receive(), "✅ I understand")
     await user.press(await user.receive(), "No, none of these")
-    await user.press(await user.receive(), "2")
+    await user.press(await user.receive(), pain)
     await user.press(await user.receive(), time)
     await user.receive()  # the time zone question
     await user.send(zone)
     return await user.receive()
+
+
+async def set_up_earlier(user: EmulatedUser, clock: FakeClock, **options: str) -> None:
+    """Set up, then a while passes: the pain rating given while setting up is no longer
+    today's, so /today asks for it (`start_today`)."""
+    await onboard_by_buttons(user, **options)
+    clock.advance(seconds=(FRESH_BASELINE + timedelta(minutes=1)).total_seconds())
 
 
 async def start_today(user: EmulatedUser, rating: str = "2") -> tuple[SentMessage, SentMessage]:

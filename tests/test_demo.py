@@ -177,8 +177,7 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
             ("2", "[3] 07:30"),
             ("3", "(to share a location, type a city or coordinates: 52.52, 13.40)"),
             ("52.52, 13.40", "All set! Reminders daily at 07:30 (Europe/Berlin)"),
-            ("/today", "[9]  [10]"),
-            ("2", "1/7 · Cat-Cow Stretch"),
+            ("/today", "1/7 · Cat-Cow Stretch"),  # the pain from setting up is today's
             ("1", "Tap Done"),  # [1] ▶️ Start
             ("1", "2/7 · Child’s Pose"),  # [1] ✅ Done
         ):
@@ -207,6 +206,7 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
     assert saved.parent == files
     assert (await asyncio.to_thread(saved.read_bytes)).startswith(b"\x89PNG")
     assert "Traceback" not in terminal.screen
+    assert "You rated your back pain 2 out of 10 a few minutes ago" in terminal.screen
     assert "> /start\nBot: Hi Sam!" in terminal.screen  # typed at the prompt, shown once
 
 

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.db.models import Preferences
 from bot.emulator import BotApiEmulator
 from tests.conftest import Database, FakeClock, running_bot
-from tests.journeys import onboard_by_buttons, start_today
+from tests.journeys import set_up_earlier, start_today
 from tests.test_webhook import free_port
 
 
@@ -34,7 +34,7 @@ async def test_health_and_metrics_count_what_the_bot_did(
     settings = settings.model_copy(update={"metrics_port": port, "webhook_listen": "127.0.0.1"})
     async with running_bot(settings, clock) as bot:
         ada = fake.user(user_id=7601, first_name="Ada")
-        await onboard_by_buttons(ada)
+        await set_up_earlier(ada, clock)
         _, card = await start_today(ada)  # a session is open
         await ada.press(card, "▶️ Start")
         await ada.receive()

@@ -16,7 +16,7 @@ from bot.domain.timezones import local_day
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.progress.chart import ChartLabels, render_chart
 from tests.conftest import Database, FakeClock
-from tests.journeys import coach_through, onboard_by_buttons, start_today
+from tests.journeys import coach_through, set_up_earlier, start_today
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 TEXTS = load_content().messages.progress
@@ -96,9 +96,9 @@ def test_the_chart_of_a_realistic_month_is_a_png_of_sensible_size() -> None:
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator, clock: FakeClock) -> EmulatedUser:
     user = fake.user(user_id=9101, first_name="Ada")
-    await onboard_by_buttons(user)
+    await set_up_earlier(user, clock)
     return user
 
 

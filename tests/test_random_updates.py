@@ -19,8 +19,8 @@ from sqlalchemy import select
 from bot.app import BotApplication
 from bot.db.models import GuidedSession, PainRating, Preferences
 from bot.emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import Database
-from tests.journeys import onboard_by_buttons, start_today
+from tests.conftest import Database, FakeClock
+from tests.journeys import onboard_by_buttons, set_up_earlier, start_today
 
 COMMANDS = [
     "/start", "/help", "/today", "/stretch", "/exercises", "/progress", "/history", "/settings",
@@ -133,12 +133,13 @@ async def test_random_updates_never_break_the_bot(
     bot: BotApplication,
     fake: BotApiEmulator,
     db: Database,
+    clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     users = [fake.user(user_id=9500 + n, first_name=f"U{n} <&>") for n in range(3)]
     bystander = fake.user(user_id=9600, first_name="Bystander")
     if not fake.messages:  # once per test: a set-up bystander mid-session, one set-up user
-        await onboard_by_buttons(bystander, time="06:30", zone="Tokyo")
+        await set_up_earlier(bystander, clock, time="06:30", zone="Tokyo")
         await start_today(bystander)
         await onboard_by_buttons(users[0])
     before = await snapshot(db, bystander.id)

@@ -13,17 +13,24 @@ from bot.db.engine import create_engine
 from bot.db.models import GuidedSession, PainRating, SessionTimer, User
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import BotRunner, Database, FakeClock
-from tests.journeys import HOLD_SECONDS, coach_through, onboard_by_buttons, start_today
+from tests.journeys import (
+    HOLD_SECONDS,
+    coach_through,
+    onboard_by_buttons,
+    set_up_earlier,
+    start_today,
+)
 
 CATALOGUE = load_content().catalogue
 NAMES = [exercise.name for exercise in CATALOGUE.exercises]
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
-    """Set up at 07:30 Europe/Berlin, every day; it is Tue 24 Nov, 08:00 there."""
+async def ada(bot: BotApplication, fake: BotApiEmulator, clock: FakeClock) -> EmulatedUser:
+    """Reminded at 07:30 Europe/Berlin, every day; set up at 08:00 there, Tue 24 Nov,
+    and it is now 08:16."""
     user = fake.user(user_id=6001, first_name="Ada")
-    await onboard_by_buttons(user)
+    await set_up_earlier(user, clock)
     return user
 
 
@@ -50,6 +57,37 @@ async def ratings_of(db: Database, user_id: int) -> list[tuple[str, int, str | N
 async def pending_timers(db: Database) -> int:
     async with db.connect() as connection:
         return int(await connection.scalar(select(func.count()).select_from(SessionTimer)) or 0)
+
+
+async def test_right_after_setting_up_the_pain_given_then_is_todays_check_in(
+    bot: BotApplication, fake: BotApiEmulator, db: Database
+) -> None:
+    bo = fake.user(user_id=6004, first_name="Bo")
+    await onboard_by_buttons(bo, pain="3")
+    await bo.send("/today")  # a minute later: not asked again
+    opening, overview, card = await bo.receive(), await bo.receive(), await bo.receive()
+    assert opening.plain_text == (
+        "🌅 Let's do today's routine.\n\n"
+        "You rated your back pain 3 out of 10 a few minutes ago, so I'll go by that."
+    )
+    assert opening.buttons == []
+    assert overview.plain_text.startswith("🗓 Today's routine, about 12 min:")
+    assert card.plain_text.startswith("1/7 · Cat-Cow Stretch")
+    assert await ratings_of(db, 6004) == [("before", 3, None)]  # the session's own record
+
+
+async def test_a_severe_rating_from_setting_up_is_asked_again(
+    bot: BotApplication, fake: BotApiEmulator, db: Database
+) -> None:
+    """It would stop the session at once, and it may have been a slip."""
+    cy = fake.user(user_id=6005, first_name="Cy")
+    await onboard_by_buttons(cy, pain="8")
+    await cy.send("/today")
+    check_in = await cy.receive()
+    assert "First, how is your back right now" in check_in.plain_text
+    await cy.press(check_in, "3")
+    assert (await cy.receive()).plain_text.startswith("🗓 Today's routine")
+    assert await ratings_of(db, 6005) == [("before", 3, None)]
 
 
 async def test_a_whole_routine_by_buttons_with_timers_running_out(
@@ -251,7 +289,7 @@ async def test_a_hold_survives_a_restart_and_ends_once(
 ) -> None:
     cy = fake.user(user_id=6003, first_name="Cy")
     async with run_bot():
-        await onboard_by_buttons(cy)
+        await set_up_earlier(cy, clock)
         _, card = await start_today(cy)
         await cy.press(card, "⏭ Skip")
         await cy.press(await cy.receive(), "▶️ Start")
@@ -308,7 +346,7 @@ async def test_a_timer_of_someone_busy_elsewhere_holds_up_nobody_else(
     holds = {}
     for user_id, name in ((6101, "Ada"), (6102, "Bo")):
         person = fake.user(user_id=user_id, first_name=name)
-        await onboard_by_buttons(person)
+        await set_up_earlier(person, clock)
         _, card = await start_today(person)
         await person.press(card, "⏭ Skip")  # to Child's Pose, a 20 s hold
         await person.press(await person.receive(), "▶️ Start")

@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain.routine import Dose
 from bot.domain.session import (
+    FRESH_BASELINE,
     NUDGE_AFTER,
     PAUSE_AFTER_NUDGE,
     REST_SECONDS,
@@ -44,6 +45,7 @@ from bot.domain.session import (
     SwitchSides,
     Timer,
     TimerFired,
+    baseline_answers_check_in,
     step,
 )
 
@@ -267,3 +269,18 @@ def test_a_swap_puts_the_asked_exercise_in_place_and_drops_it_later() -> None:
     assert ids[0] == "knee_to_chest"
     assert ids.count("knee_to_chest") == 1
     assert len(ids) == len(PLAN) - (1 if KNEE in PLAN else 0)
+
+
+@pytest.mark.parametrize(
+    ("rating", "ago", "answers"),
+    [
+        (2, timedelta(minutes=1), True), (6, FRESH_BASELINE, True),  # just set up
+        (2, FRESH_BASELINE + timedelta(seconds=1), False),  # a while ago: may differ now
+        (7, timedelta(minutes=1), False), (10, timedelta(0), False),  # severe: asked again
+        (2, timedelta(minutes=-1), False),  # from the future (a clock set back): not trusted
+    ],
+)  # fmt: skip
+def test_the_rating_from_setting_up_answers_a_check_in_minutes_later(
+    rating: int, ago: timedelta, answers: bool
+) -> None:
+    assert baseline_answers_check_in(rating, NOW - ago, NOW) is answers

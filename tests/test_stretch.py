@@ -8,15 +8,15 @@ from bot.app import BotApplication
 from bot.content import load_content
 from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import FakeClock
-from tests.journeys import onboard_by_buttons, start_today
+from tests.journeys import set_up_earlier, start_today
 
 CATALOGUE = load_content().catalogue
 
 
 @pytest.fixture
-async def ada(bot: BotApplication, fake: BotApiEmulator) -> EmulatedUser:
+async def ada(bot: BotApplication, fake: BotApiEmulator, clock: FakeClock) -> EmulatedUser:
     user = fake.user(user_id=8001, first_name="Ada")
-    await onboard_by_buttons(user)
+    await set_up_earlier(user, clock)
     return user
 
 

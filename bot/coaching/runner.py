@@ -61,8 +61,17 @@ class Coach:
         the routine is planned after the check-in; with one ("Do it now") it is that."""
         today = local_day(self.now, preferences.timezone)
         state = SessionState(plan=plan)
+        baseline = await self.repo.pain.baseline(user_id)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
+        if baseline is not None and session.baseline_answers_check_in(
+            baseline.rating, baseline.recorded_at, self.now
+        ):  # just set up: their answer then is today's check-in
+            await self._send(
+                user_id, self.view.check_in_from_baseline(state, baseline.rating), None
+            )
+            await self.advance(row, Rating(baseline.rating))
+            return row
         await self._deliver(row, state, [Send(self.view.check_in(state))])
         return row
 

@@ -89,15 +89,19 @@ class SessionView:
         self.texts = content.messages.session
 
     def check_in(self, state: SessionState) -> str:
-        """The pain question that opens a session: today's routine, or "Do it now"'s one
-        exercise (planned before the check-in)."""
-        t = self.texts
-        opening = (
-            render(t.exercise_opening, name=self.exercise(state, 0).name)
-            if state.plan
-            else t.routine_opening
-        )
-        return render(t.check_in, opening=Html(opening))
+        """The pain question that opens a session."""
+        return render(self.texts.check_in, opening=Html(self._opening(state)))
+
+    def check_in_from_baseline(self, state: SessionState, rating: int) -> str:
+        """The opening when the rating from setting up, minutes ago, answers the check-in."""
+        opening = Html(self._opening(state))
+        return render(self.texts.check_in_from_baseline, opening=opening, rating=rating)
+
+    def _opening(self, state: SessionState) -> str:
+        """Today's routine, or "Do it now"'s one exercise (planned before the check-in)."""
+        if state.plan:
+            return render(self.texts.exercise_opening, name=self.exercise(state, 0).name)
+        return self.texts.routine_opening
 
     def exercise(self, state: SessionState, index: int) -> Exercise:
         found = self.content.catalogue.by_id(state.plan[index].exercise_id)

@@ -219,6 +219,7 @@ class SessionTexts(Strict):
     routine_opening: Annotated[str, T()]
     exercise_opening: Annotated[str, T("name")]
     check_in: Annotated[str, T("opening")]
+    check_in_from_baseline: Annotated[str, T("opening", "rating")]
     plan: Annotated[str, T("minutes")]
     plan_line: Annotated[str, T("number", "name", "dose")]
     plan_gentler: Annotated[str, T()]

@@ -180,6 +180,15 @@ class PainRepo:
         self.session.add(rating_row)
         return rating_row
 
+    async def baseline(self, user_id: int) -> PainRating | None:
+        """The rating given while setting up (the latest, if set up again)."""
+        return await self.session.scalar(
+            select(PainRating)
+            .where(PainRating.user_id == user_id, PainRating.kind == "baseline")
+            .order_by(PainRating.recorded_at.desc())
+            .limit(1)
+        )
+
 
 @dataclass(frozen=True)
 class DueTimer:

@@ -24,6 +24,7 @@ SWITCH_SECONDS = 5  # to change legs between holds
 REST_SECONDS = 30  # between sets
 NUDGE_AFTER = timedelta(minutes=5)  # no reply for this long: one gentle nudge
 PAUSE_AFTER_NUDGE = timedelta(minutes=25)  # still nothing: pause the session
+FRESH_BASELINE = timedelta(minutes=15)  # a rating from setting up this recent is today's
 
 
 class Phase(StrEnum):
@@ -255,6 +256,13 @@ Effect = (
     | AskPainRating | MildPainAdvice | SkippedForPain | SevereStop | AskCheckOut | Finished
     | Stopped | Nudge | IdlePaused | Hint | Stale
 )  # fmt: skip
+
+
+def baseline_answers_check_in(rating: int, rated_at: datetime, now: datetime) -> bool:
+    """Whether the pain rating given while setting up can stand for the check-in: asking
+    again minutes later is a chore. A severe one is asked again: it would stop the
+    session at once, and it may have been a slip of the finger."""
+    return rating < SEVERE_PAIN and timedelta(0) <= now - rated_at <= FRESH_BASELINE
 
 
 # --- state ----------------------------------------------------------------------------
