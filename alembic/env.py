@@ -8,16 +8,18 @@ alembic CLI gets none and opens its own engine from DATABASE_URL.
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from alembic import context
-from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from bot.config import load_database_settings
 from bot.db.engine import create_engine
 from bot.db.models import Base
 from bot.db.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
 
 config = context.config
 target_metadata = Base.metadata

@@ -18,7 +18,7 @@ from bot.config import load_settings
 from bot.db.models import SessionTimer, User
 from bot.emulator import BotApiEmulator
 from tests.conftest import QUICK, TOKEN, Database, FakeClock, running_bot
-from tests.journeys import coach_through, onboard_by_buttons, set_up_earlier, start_today
+from tests.journeys import coach_through, set_up_earlier, start_today
 
 WEDNESDAY_REMINDER = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
 # The bot gives up on a call after 1 s; a hanging request answers after 1.5 s, too late.
@@ -41,7 +41,7 @@ async def day_of_three_users(share: float, tmp_path: Path) -> tuple[Transcript, 
         async with running_bot(settings, clock, PATIENT):
             fake.inject_faults(share, seed=8)
             alice, bob, carol = (fake.user(8100 + n, name) for n, name in enumerate("ABC"))
-            await onboard_by_buttons(alice)
+            await set_up_earlier(alice, clock)
             await set_up_earlier(bob, clock, zone="Lisbon")
             _, first_card = await start_today(alice)
             await coach_through(alice, clock, first_card)

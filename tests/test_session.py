@@ -60,11 +60,12 @@ async def pending_timers(db: Database) -> int:
 
 
 async def test_right_after_setting_up_the_pain_given_then_is_todays_check_in(
-    bot: BotApplication, fake: BotApiEmulator, db: Database
+    bot: BotApplication, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
     bo = fake.user(user_id=6004, first_name="Bo")
     await onboard_by_buttons(bo, pain="3")
-    await bo.send("/today")  # a minute later: not asked again
+    clock.advance(minutes=14)
+    await bo.send("/today")  # not asked again
     opening, overview, card = await bo.receive(), await bo.receive(), await bo.receive()
     assert opening.plain_text == (
         "🌅 Let's do today's routine.\n\n"
@@ -74,6 +75,11 @@ async def test_right_after_setting_up_the_pain_given_then_is_todays_check_in(
     assert overview.plain_text.startswith("🗓 Today's routine, about 12 min:")
     assert card.plain_text.startswith("1/7 · Cat-Cow Stretch")
     assert await ratings_of(db, 6004) == [("before", 3, None)]  # the session's own record
+
+    await bo.send("stop")  # and again: a session since setting up has had its check-in
+    await bo.receive()
+    await bo.send("/today")
+    assert "First, how is your back right now" in (await bo.receive()).plain_text
 
 
 async def test_a_severe_rating_from_setting_up_is_asked_again(
@@ -343,10 +349,12 @@ async def test_a_timer_of_someone_busy_elsewhere_holds_up_nobody_else(
     waits for the next run, while Bo's, due just after hers, fires now."""
     if not database_url.startswith("postgresql"):
         pytest.skip("row locks are PostgreSQL's (TEST_DATABASE_URL)")
-    holds = {}
-    for user_id, name in ((6101, "Ada"), (6102, "Bo")):
-        person = fake.user(user_id=user_id, first_name=name)
+    people = {name: fake.user(user_id=user_id, first_name=name)
+              for user_id, name in ((6101, "Ada"), (6102, "Bo"))}  # fmt: skip
+    for person in people.values():
         await set_up_earlier(person, clock)
+    holds = {}
+    for name, person in people.items():
         _, card = await start_today(person)
         await person.press(card, "⏭ Skip")  # to Child's Pose, a 20 s hold
         await person.press(await person.receive(), "▶️ Start")

@@ -57,20 +57,21 @@ class Coach:
     async def begin(
         self, user_id: int, preferences: Preferences, plan: tuple[Item, ...] = ()
     ) -> GuidedSession:
-        """A new session for today, starting with the pain check-in. Without a `plan`
+        """A new session for today, starting with the pain check-in, unless the user has
+        just set up: then the rating given there is the check-in's. Without a `plan`
         the routine is planned after the check-in; with one ("Do it now") it is that."""
         today = local_day(self.now, preferences.timezone)
         state = SessionState(plan=plan)
-        baseline = await self.repo.pain.baseline(user_id)
+        latest = await self.repo.pain.latest(user_id)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
-        if baseline is not None and session.baseline_answers_check_in(
-            baseline.rating, baseline.recorded_at, self.now
-        ):  # just set up: their answer then is today's check-in
-            await self._send(
-                user_id, self.view.check_in_from_baseline(state, baseline.rating), None
-            )
-            await self.advance(row, Rating(baseline.rating))
+        if (
+            latest is not None
+            and latest.kind == "baseline"  # no session since setting up
+            and session.baseline_answers_check_in(latest.rating, latest.recorded_at, self.now)
+        ):
+            opening = self.view.check_in_from_baseline(state, latest.rating)
+            await self.advance(row, Rating(latest.rating), opening=opening)
             return row
         await self._deliver(row, state, [Send(self.view.check_in(state))])
         return row
@@ -103,8 +104,11 @@ class Coach:
         message = await self._send(row.user_id, text, markup)
         row.prompt_message_id = message.message_id
 
-    async def advance(self, row: GuidedSession, event: Event) -> Transition:
-        """Apply `event` to the stored session, store the result, and send it."""
+    async def advance(
+        self, row: GuidedSession, event: Event, opening: str | None = None
+    ) -> Transition:
+        """Apply `event` to the stored session, store the result, and send it (after
+        `opening`, if given)."""
         before = self.repo.sessions.state_of(row)
         preferences = await self.repo.users.preferences(row.user_id)
         assert preferences is not None
@@ -132,6 +136,8 @@ class Coach:
         outs = self.view.effects(before, after, transition.effects, summary)
         if plan_text is not None:
             outs.insert(0, Send(plan_text))
+        if opening is not None:
+            outs.insert(0, Send(opening))
         self.countdowns.stop(row.id)
         await self._deliver(row, after, outs)
         return transition

@@ -180,12 +180,12 @@ class PainRepo:
         self.session.add(rating_row)
         return rating_row
 
-    async def baseline(self, user_id: int) -> PainRating | None:
-        """The rating given while setting up (the latest, if set up again)."""
+    async def latest(self, user_id: int) -> PainRating | None:
+        """The user's most recent rating, of any kind."""
         return await self.session.scalar(
             select(PainRating)
-            .where(PainRating.user_id == user_id, PainRating.kind == "baseline")
-            .order_by(PainRating.recorded_at.desc())
+            .where(PainRating.user_id == user_id)
+            .order_by(PainRating.recorded_at.desc(), PainRating.id.desc())
             .limit(1)
         )
 

@@ -94,6 +94,17 @@ def fits(step: Step, answer: Answer) -> bool:
     return isinstance(answer, _EXPECTS[step])
 
 
+# The order of the questions, clearance aside (only red flags lead there).
+_FOLLOWING: dict[Step, Step | None] = {
+    Step.DISCLAIMER: Step.RED_FLAGS,
+    Step.RED_FLAGS: Step.BASELINE_PAIN,
+    Step.CLEARANCE: Step.BASELINE_PAIN,
+    Step.BASELINE_PAIN: Step.REMINDER_TIME,
+    Step.REMINDER_TIME: Step.TIMEZONE,
+    Step.TIMEZONE: None,
+}
+
+
 def next_step(step: Step, answer: Answer, answered: frozenset[Step] = frozenset()) -> Step | None:
     """The step after answering `step`; None when onboarding is complete. Steps in
     `answered` (given another way, like /time while setting up) are not asked again."""
@@ -105,14 +116,3 @@ def next_step(step: Step, answer: Answer, answered: frozenset[Step] = frozenset(
     while following in answered:
         following = _FOLLOWING[following]
     return following
-
-
-# The order of the questions, clearance aside (only red flags lead there).
-_FOLLOWING: dict[Step, Step | None] = {
-    Step.DISCLAIMER: Step.RED_FLAGS,
-    Step.RED_FLAGS: Step.BASELINE_PAIN,
-    Step.CLEARANCE: Step.BASELINE_PAIN,
-    Step.BASELINE_PAIN: Step.REMINDER_TIME,
-    Step.REMINDER_TIME: Step.TIMEZONE,
-    Step.TIMEZONE: None,
-}

@@ -187,10 +187,12 @@ async def apply(
         return
     preferences.reminders_enabled = True
     texts = context.content.messages
-    zone_line = render(
-        texts.preferences.timezone_set,
-        zone=preferences.timezone,
-        local_time=local_moment(context.content, now, preferences.timezone),
-    )
     done = render(texts.onboarding.done, summary=summary(context.content, preferences))
-    await send(update, f"{zone_line}\n\n{done}", ReplyKeyboardRemove())
+    if isinstance(answer, Zone):  # else the zone was set, and confirmed, earlier
+        zone_line = render(
+            texts.preferences.timezone_set,
+            zone=preferences.timezone,
+            local_time=local_moment(context.content, now, preferences.timezone),
+        )
+        done = f"{zone_line}\n\n{done}"
+    await send(update, done, ReplyKeyboardRemove())
