@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
-from bot.db.models import EVERY_DAY, Base, Preferences, User
+from bot.db.models import EVERY_DAY, Base, GuidedSession, Preferences, User
 from bot.db.repo import Repo, UserProfile
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
@@ -131,3 +131,56 @@ async def test_load_fetches_user_and_preferences_in_one_query(engine: AsyncEngin
         assert preferences.user_id == 9
         await repo.users.load(10)  # nobody: loads nothing, and no error
         assert await repo.users.get(10) is None
+
+
+def stored_session(day: date, done: int, outcome: str | None = "finished") -> dict[str, object]:
+    """A sessions row as it stands in the database (its state abridged: the list counted)."""
+    return {
+        "user_id": 7, "local_date": day, "started_at": NOW, "updated_at": NOW,
+        "phase": "finished", "outcome": outcome, "state": {"done": ["bridge"] * done},
+    }  # fmt: skip
+
+
+async def test_streak_days_are_every_day_with_an_exercise_done_however_long_ago(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    first = date(2023, 1, 1)
+    days = [first + timedelta(days=n) for n in range(1200)]  # more than three years, daily
+    rows = [stored_session(day, 1) | {"exercises_done": 1} for day in days]
+    rows.append(stored_session(days[-1], 2) | {"exercises_done": 2})  # "Do it now" as well
+    rows.append(stored_session(days[-1] + timedelta(days=1), 0) | {"exercises_done": 0})
+    rows.append(stored_session(days[-1] + timedelta(days=2), 1, outcome="stopped"))
+    try:
+        async with create_session_factory(engine)() as session:
+            await Repo(session).users.get_or_create(UserProfile(7, "Ada"), NOW)
+            await session.execute(insert(GuidedSession), rows)
+            await session.commit()
+            streak_days = await Repo(session).sessions.streak_days(7)
+    finally:
+        await engine.dispose()
+    assert streak_days == days[::-1]  # each day once, newest first; not the skipped day
+
+
+async def test_migration_0007_counts_the_exercises_of_sessions_stored_before(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    await upgrade(engine, "0006")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(User),
+                [{"id": 7, "first_name": "Ada", "created_at": NOW, "last_seen_at": NOW}],
+            )
+            stored = [stored_session(date(2026, 11, day), done) for day, done in ((1, 0), (2, 3))]
+            await connection.execute(insert(GuidedSession), stored)  # without exercises_done
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            counts = await connection.scalars(
+                select(GuidedSession.exercises_done).order_by(GuidedSession.local_date)
+            )
+            assert list(counts) == [0, 3]
+    finally:
+        await engine.dispose()

@@ -59,27 +59,21 @@ def test_statistics_of_a_month() -> None:
         record(TODAY - timedelta(days=2), finished=False, painful=("bridge",)),
         record(TODAY - timedelta(days=9), before=6, after=5),
     ]
-    numbers = stats(records, TODAY)
+    numbers = stats(records, days_ago(0, 1, 9), TODAY)
     assert numbers.current_streak == 2
     assert numbers.sessions_this_week == 2  # Mon 23 and Tue 24
     assert numbers.sessions_this_month == 3
     assert numbers.completion_rate == 0.75
     assert numbers.average_pain_change == pytest.approx((-2 - 2 - 2 - 1) / 4)
     assert numbers.most_skipped == "bridge"
-    assert stats([], TODAY).completion_rate is None
+    assert stats([], [], TODAY).completion_rate is None
 
 
-def test_a_session_with_every_exercise_skipped_is_no_day_of_the_streak() -> None:
-    records = [
-        record(TODAY, done=(), skipped=("bridge", "cat-cow")),  # finished, nothing done
-        record(TODAY - timedelta(days=1)),
-        record(TODAY - timedelta(days=2), done=()),
-        record(TODAY - timedelta(days=3)),
-    ]
-    numbers = stats(records, TODAY)
-    assert numbers.current_streak == 1  # yesterday's; today is still open
-    assert numbers.best_streak == 1
-    assert numbers.completion_rate == 1.0  # finishing still counts as finishing
+def test_streaks_come_from_every_exercise_day_not_only_the_recent_records() -> None:
+    years = [TODAY - timedelta(days=n) for n in range(1, 1200)]  # since 2023, every day
+    numbers = stats([record(TODAY - timedelta(days=1))], years, TODAY)
+    assert (numbers.current_streak, numbers.best_streak) == (1199, 1199)
+    assert numbers.completion_rate == 1.0  # of the records: one session, finished
 
 
 def test_the_chart_of_a_realistic_month_is_a_png_of_sensible_size() -> None:

@@ -139,6 +139,8 @@ class GuidedSession(Base):
     # None while open; then "finished", "stopped", "severe_pain" or "incomplete".
     outcome: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[dict[str, Any]] = mapped_column(JSON)  # bot/domain/session_codec.py
+    # A copy of len(state["done"]): streaks count days by it, without reading states.
+    exercises_done: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     # The message whose session buttons are live (a countdown edits it too).
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -226,6 +226,7 @@ class SessionRepo:
             updated_at=now,
             phase=state.phase.value,
             state=session_codec.dump(state),
+            exercises_done=len(state.done),
         )
         self.session.add(row)
         await self.session.flush()  # for its id, which its buttons carry
@@ -240,6 +241,7 @@ class SessionRepo:
         """Store the state after an event, and arm (or clear) its timer, in this transaction."""
         row.state = session_codec.dump(state)
         row.phase = state.phase.value
+        row.exercises_done = len(state.done)
         row.updated_at = now
         if outcome is not None:
             row.outcome = outcome
@@ -301,15 +303,20 @@ class SessionRepo:
         return records
 
     async def streak_days(self, user_id: int) -> list[date]:
-        """The days of finished sessions in which at least one exercise was done: a session
-        skipped from start to end is no day of exercise."""
-        rows = await self.session.execute(
-            select(GuidedSession.local_date, GuidedSession.state)
-            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == "finished")
+        """Every day with a finished session in which at least one exercise was done (a
+        session skipped from start to end is no day of exercise), newest first: one date
+        a day, so even years of history are a small read."""
+        days = await self.session.scalars(
+            select(GuidedSession.local_date)
+            .distinct()
+            .where(
+                GuidedSession.user_id == user_id,
+                GuidedSession.outcome == "finished",
+                GuidedSession.exercises_done > 0,
+            )
             .order_by(GuidedSession.local_date.desc())
-            .limit(1000)  # almost three years of daily sessions: longer streaks read as that
         )
-        return [day for day, state in rows if session_codec.load(state).done]
+        return list(days)
 
     async def history(self, user_id: int, zone: tzinfo) -> History:
         """What the routine planner needs: progress, the latest pain, what hurt when."""

@@ -74,10 +74,15 @@ class Stats:
 
 
 def stats(
-    records: list[SessionRecord], today: date, rest_day: Callable[[date], bool] = lambda _: False
+    records: list[SessionRecord],
+    exercise_days: Iterable[date],
+    today: date,
+    rest_day: Callable[[date], bool] = lambda _: False,
 ) -> Stats:
+    """The numbers of `records` (recent sessions) and the streaks of `exercise_days` (all
+    days with an exercise done: a streak can be older than the records)."""
+    exercise_days = list(exercise_days)
     finished_days = [r.day for r in records if r.finished]
-    exercise_days = [r.day for r in records if r.finished and r.done]  # not all skipped
     week_start = today - timedelta(days=today.weekday())
     changes = [
         r.pain_after - r.pain_before

@@ -80,7 +80,8 @@ async def progress_command(update: Update, context: BotContext) -> None:
         await send(update, texts.no_data)
         return
     today = local_day(context.now(), preferences.timezone)
-    numbers = stats(records, today, rest_days(preferences))
+    exercise_days = await context.repo.sessions.streak_days(preferences.user_id)
+    numbers = stats(records, exercise_days, today, rest_days(preferences))
     labels = ChartLabels(
         texts.chart_title, texts.chart_before, texts.chart_after, texts.chart_y_axis,
         texts.chart_session_day,
