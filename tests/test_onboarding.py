@@ -124,6 +124,24 @@ async def test_red_flags_get_advice_and_no_reminders_until_cleared(
     assert (await preferences_of(db, 3003)).red_flags == "cleared"
 
 
+async def test_a_second_ok_is_not_taken_as_a_red_flag(
+    bot: BotApplication, fake: BotApiEmulator, db: Database
+) -> None:
+    """ "ok" accepts the disclaimer; at the safety check it says nothing either way."""
+    fay = fake.user(user_id=3011, first_name="Fay")
+    await fay.send("/start")
+    await fay.receive()
+    await fay.send("ok")
+    assert "safety check" in (await fay.receive()).plain_text
+    await fay.send("ok")
+    again = await fay.receive()
+    assert again.plain_text.startswith('Please tap a button, or type "no" or "yes".')
+    assert again.buttons == ["No, none of these", "Yes, at least one"]
+    assert (await preferences_of(db, 3011)).red_flags is None
+    await fay.send("no")
+    assert "How much does your back hurt today" in (await fay.receive()).plain_text
+
+
 async def test_bad_answers_get_a_hint_and_the_question_again(
     bot: BotApplication, fake: BotApiEmulator
 ) -> None:

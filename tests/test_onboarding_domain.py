@@ -30,6 +30,8 @@ from bot.domain.words import parse_rating
         (Step.DISCLAIMER, "\N{THUMBS UP SIGN}", Accepted()), (Step.DISCLAIMER, "maybe", None),
         (Step.RED_FLAGS, "No", RedFlags(False)), (Step.RED_FLAGS, "none of these", RedFlags(False)),
         (Step.RED_FLAGS, "yes", RedFlags(True)), (Step.RED_FLAGS, "what?", None),
+        (Step.RED_FLAGS, "Yes, at least one", RedFlags(True)),
+        (Step.RED_FLAGS, "ok", None), (Step.RED_FLAGS, "got it", None),  # assent, not "yes"
         (Step.CLEARANCE, "I’ve been cleared", Cleared()), (Step.CLEARANCE, "yes", None),
         (Step.BASELINE_PAIN, "3", Pain(3)), (Step.BASELINE_PAIN, "7/10", Pain(7)),
         (Step.BASELINE_PAIN, "0", Pain(0)), (Step.BASELINE_PAIN, "11", None),

@@ -12,7 +12,14 @@ from enum import StrEnum
 
 from bot.domain.times import parse_time
 from bot.domain.timezones import parse_timezone
-from bot.domain.words import CLEARED, means_no, means_yes, normalise, parse_rating
+from bot.domain.words import (
+    CLEARED,
+    means_no,
+    means_yes,
+    means_yes_it_does,
+    normalise,
+    parse_rating,
+)
 
 
 class Step(StrEnum):
@@ -75,7 +82,7 @@ def interpret(step: Step, text: str) -> Answer | None:
         case Step.RED_FLAGS:
             if means_no(text):
                 return RedFlags(present=False)
-            return RedFlags(present=True) if means_yes(text) else None
+            return RedFlags(present=True) if means_yes_it_does(text) else None
         case Step.CLEARANCE:
             return Cleared() if normalise(text) in CLEARED else None
         case Step.BASELINE_PAIN:

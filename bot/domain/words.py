@@ -46,6 +46,15 @@ NO = frozenset(
         "\N{CROSS MARK}",
     }
 )
+# "Yes" to a question of fact (do any red flags apply?). Words of assent ("ok", "sure",
+# "got it") are not: the disclaimer just before is accepted with "ok", and a second "ok"
+# must not report a red flag.
+YES_IT_DOES = frozenset(
+    {
+        "yes", "y", "yeah", "yep", "yup", "yes at least one", "yes, at least one",
+        "at least one", "yes some", "yes one",
+    }
+)  # fmt: skip
 CLEARED = frozenset(
     {
         "cleared",
@@ -95,6 +104,10 @@ def normalise(text: str) -> str:
 
 def means_yes(text: str) -> bool:
     return normalise(text) in YES
+
+
+def means_yes_it_does(text: str) -> bool:
+    return normalise(text) in YES_IT_DOES
 
 
 def means_no(text: str) -> bool:
