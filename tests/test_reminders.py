@@ -135,6 +135,17 @@ async def test_start_on_the_reminder_begins_the_session(
     assert "how is your back right now" in (await ada.receive()).plain_text
 
 
+async def test_start_typed_on_the_reminder_begins_the_session(
+    ada: EmulatedUser, clock: FakeClock, db: Database
+) -> None:
+    move_to(clock, WEDNESDAY)
+    reminder = await ada.receive()
+    await ada.send("Start")
+    assert (await ada.receive_edit(of=reminder)).plain_text == "⏰ Let's go!"
+    assert "how is your back right now" in (await ada.receive()).plain_text
+    assert await deliveries(db, 7001) == [("2026-11-25", "started")]
+
+
 @pytest.mark.parametrize(
     ("late", "expected"),
     [(timedelta(hours=1), ["2026-11-25 sent"]), (timedelta(hours=3), ["2026-11-25 missed"])],

@@ -22,6 +22,7 @@ from bot.reminders.dispatcher import PREFIX
 
 SNOOZE = timedelta(minutes=30)
 TYPED = {
+    "start": "start", "▶️ start": "start", "start now": "start", "let's go": "start",
     "snooze": "snooze", "later": "snooze", "remind me later": "snooze", "snooze 30 min": "snooze",
     "skip today": "skip", "not today": "skip",
 }  # fmt: skip
@@ -59,7 +60,8 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def on_typed(
     update: Update, context: BotContext, preferences: Preferences, text: str
 ) -> bool:
-    """ "snooze" or "skip today" typed while today's reminder is waiting; False otherwise."""
+    """ "start", "snooze" or "skip today" typed while today's reminder is waiting; False
+    otherwise."""
     action = TYPED.get(normalise(text))
     if action is None:
         return False
