@@ -138,12 +138,17 @@ async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: Fak
     for bad in ("/pause soon", "/pause 0", "/pause 400", "/pause -1"):
         await ada.send(bad)
         assert "a number of days from 1 to 365, like /pause 7" in (await ada.receive()).plain_text
-    await ada.send("/stop")
+    await ada.send("/stop")  # while paused
     assert (await ada.receive()).plain_text.startswith("🔕 Reminders are off.")
     assert (await preferences_of(db, 4001)).reminders_enabled is False
+    await ada.send("/resume")  # not "back on": they are still off
+    assert (await ada.receive()).plain_text.startswith("🔕 Reminders are off (/stop)")
+    await ada.send("/pause")
+    await ada.receive()
     await ada.send("/start")
     assert "Your reminders are back on." in (await ada.receive()).plain_text
-    assert (await preferences_of(db, 4001)).reminders_enabled is True
+    stored = await preferences_of(db, 4001)
+    assert (stored.reminders_enabled, stored.paused_at) == (True, None)  # and not paused
 
 
 async def test_settings_menu_shows_everything_and_each_button_works(
@@ -176,6 +181,8 @@ async def test_settings_menu_shows_everything_and_each_button_works(
     await ada.send("/settings")
     await ada.press(await ada.receive(), "🔔 Turn reminders on")
     assert "Your reminders are back on" in (await ada.receive()).plain_text
+    await ada.send("/settings")  # on, and no longer paused either
+    assert "Reminders: on" in (await ada.receive()).plain_text
     await ada.send("/settings")
     await ada.press(await ada.receive(), "🌍 Time zone")
     await ada.receive()

@@ -148,6 +148,7 @@ class PreferenceTexts(Strict):
     paused: Annotated[str, T()]
     resumed: Annotated[str, T("summary")]
     not_paused: Annotated[str, T("summary")]
+    resumed_while_off: Annotated[str, T()]
     stopped: Annotated[str, T()]
     settings: Annotated[str, T("time", "zone", "days", "status", "summary")]
     status_on: Annotated[str, T()]

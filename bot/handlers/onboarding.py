@@ -55,6 +55,7 @@ async def start(update: Update, context: BotContext) -> None:
     lines = [greeting]
     if not preferences.reminders_enabled:
         preferences.reminders_enabled = True
+        preferences.paused_at = preferences.paused_until = None  # "back on" means on
         lines.append(texts.start.reminders_back_on)
     lines.append(summary(context.content, preferences))
     await send(update, "\n\n".join(lines), ReplyKeyboardRemove())

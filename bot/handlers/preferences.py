@@ -273,6 +273,9 @@ async def resume(update: Update, context: BotContext, preferences: Preferences) 
     texts = context.content.messages.preferences
     was_paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
     preferences.paused_at = preferences.paused_until = None
+    if not preferences.reminders_enabled:  # "back on" would be untrue after /stop
+        await send(update, texts.resumed_while_off)
+        return
     template = texts.resumed if was_paused else texts.not_paused
     await send(update, render(template, summary=summary(context.content, preferences)))
 
@@ -292,6 +295,7 @@ async def stop(update: Update, context: BotContext, preferences: Preferences) ->
 async def turn_on(update: Update, context: BotContext, preferences: Preferences) -> None:
     """The settings button twin of /start for someone who stopped reminders."""
     preferences.reminders_enabled = True
+    preferences.paused_at = preferences.paused_until = None  # "on" means on
     texts = context.content.messages
     await send(update, f"{texts.start.reminders_back_on} {summary(context.content, preferences)}")
 
