@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import BotApplication
 from bot.content import load_content
+from bot.db.models import GuidedSession
 from bot.emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import FakeClock
+from tests.conftest import Database, FakeClock
 from tests.journeys import set_up_earlier, start_today
 
 CATALOGUE = load_content().catalogue
@@ -92,6 +94,30 @@ async def test_do_it_now_runs_one_exercise_guided_with_its_timer(
     clock.advance(seconds=20)
     assert (await ada.receive_edit(of=hold)).plain_text == "✅ Child’s Pose: hold done."
     assert "How is your back now" in (await ada.receive()).plain_text
+
+
+async def test_do_it_now_for_another_exercise_before_the_check_in_changes_course(
+    ada: EmulatedUser, db: Database
+) -> None:
+    """Nothing has begun at the check-in: the new choice replaces it, no swap to confirm."""
+    await ada.send("/stretch cat cow")
+    await ada.press(await ada.receive(), "▶️ Do it now")
+    first_check_in = await ada.receive()
+    assert first_check_in.plain_text.startswith("🌿 Let's do Cat-Cow Stretch.")
+    await ada.send("bird dog")  # typed at the check-in: no swap offered before it
+    assert "whole number" in (await ada.receive()).plain_text
+    await ada.send("/stretch bird dog")
+    await ada.press(await ada.receive(), "▶️ Do it now")
+    check_in = await ada.receive()
+    assert check_in.plain_text.startswith("🌿 Let's do Bird-Dog Exercise.\n\nFirst, how is")
+    await ada.press(check_in, "2")
+    assert (await ada.receive()).plain_text.startswith("1/1 · Bird-Dog Exercise")
+    assert (await ada.press(first_check_in, "2")).text == "That button is from an earlier step."
+    async with db.connect() as connection:
+        outcomes = await connection.scalars(
+            select(GuidedSession.outcome).where(GuidedSession.user_id == 8001)
+        )
+        assert sorted(map(str, outcomes)) == ["None", "stopped"]
 
 
 async def test_naming_another_exercise_in_a_session_offers_a_swap(ada: EmulatedUser) -> None:

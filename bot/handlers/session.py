@@ -145,7 +145,8 @@ async def on_typed(
         state = context.repo.sessions.state_of(row)
         asked = find(text, context.content.catalogue.exercises)
         current = state.exercise_id if state.plan else None
-        if isinstance(asked, Found) and asked.exercise_id != current:
+        begun = state.phase is not Phase.CHECK_IN  # before that, a swap has nothing to swap
+        if begun and isinstance(asked, Found) and asked.exercise_id != current:
             exercise = context.content.catalogue.by_id(asked.exercise_id)
             assert exercise is not None
             await offer_swap(update, context, row, exercise)
@@ -159,14 +160,17 @@ async def on_typed(
 async def do_now(
     update: Update, context: BotContext, preferences: Preferences, exercise: Exercise
 ) -> None:
-    """ "Do it now": a guided session of this one exercise, or a swap into today's."""
+    """ "Do it now": a guided session of this one exercise, or a swap into today's (one
+    still at its check-in, nothing begun, simply gives way to this one)."""
     texts = context.content.messages.session
     if preferences.onboarding_step is not None:
         step_text = texts.not_cleared if preferences.onboarding_step == Step.CLEARANCE else None
         await send(update, step_text or texts.not_set_up)
         return
     row = await todays_open_session(context, preferences)
-    if row is not None:
+    if row is not None and context.repo.sessions.state_of(row).phase is Phase.CHECK_IN:
+        await coach(context).close(row, "stopped")
+    elif row is not None:
         await offer_swap(update, context, row, exercise)
         return
     item = await coach(context).item_for(preferences.user_id, exercise.id, preferences.timezone)
