@@ -140,6 +140,10 @@ async def test_start_typed_on_the_reminder_begins_the_session(
 ) -> None:
     move_to(clock, WEDNESDAY)
     reminder = await ada.receive()
+    for _ in range(250):  # the sender records which message it sent just after sending it
+        if await deliveries(db, 7001) == [("2026-11-25", "sent")]:
+            break
+        await asyncio.sleep(0.02)
     await ada.send("Start")
     assert (await ada.receive_edit(of=reminder)).plain_text == "⏰ Let's go!"
     assert "how is your back right now" in (await ada.receive()).plain_text
@@ -303,6 +307,34 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
     first, second = await asyncio.gather(dispatcher(), dispatcher())
     await engine.dispose()
     assert sorted(first + second) == list(range(1, 201))  # each once, none lost
+
+
+async def test_a_routine_done_before_its_reminder_names_tomorrows_as_the_next(
+    ada: EmulatedUser, clock: FakeClock
+) -> None:
+    await ada.send("/time 19:00")  # later today
+    await ada.receive()
+    clock.advance(minutes=20)
+    _, first = await start_today(ada)
+    seen = await coach_through(ada, clock, first, typed=True)
+    assert "⏰ Next reminder: Wed 25 Nov at 19:00." in seen[-1].plain_text  # not today's
+
+
+async def test_a_session_with_everything_skipped_leaves_the_days_reminder_on(
+    ada: EmulatedUser, clock: FakeClock, db: Database
+) -> None:
+    await ada.send("/time 19:00")
+    await ada.receive()
+    clock.advance(minutes=20)
+    _, message = await start_today(ada)
+    while "How is your back now" not in message.plain_text:
+        await ada.send("skip")
+        message = await ada.receive()
+    await ada.send("skip")
+    assert "⏰ Next reminder: Tue 24 Nov at 19:00." in (await ada.receive()).plain_text
+    move_to(clock, datetime(2026, 11, 24, 18, 0, tzinfo=UTC))
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
+    assert await deliveries(db, 7001) == [("2026-11-24", "sent")]
 
 
 async def test_no_reminder_on_a_day_whose_routine_is_already_done(

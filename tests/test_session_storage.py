@@ -3,14 +3,14 @@ streaks, and when the next reminder comes (DST included)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.domain import session_codec
 from bot.domain.progress import streak
-from bot.domain.schedule import local_instant, next_reminder
+from bot.domain.schedule import local_instant, next_reminder, next_reminder_after_day
 from bot.domain.session import Phase
 from bot.domain.weekdays import EVERY_DAY, WEEKENDS
 from bot.domain.words import session_word
@@ -92,3 +92,23 @@ def test_next_reminder_follows_weekdays_half_hour_zones_and_pauses() -> None:
         tuesday, time(7, 30), BERLIN, EVERY_DAY, paused_at=tuesday, paused_until=paused_until
     ) == datetime(2026, 12, 11, 6, 30, tzinfo=UTC)
     assert next_reminder(tuesday, time(7, 30), BERLIN, EVERY_DAY, paused_at=tuesday) is None
+
+
+def test_once_a_days_routine_is_done_the_next_reminder_is_on_a_later_day() -> None:
+    tuesday = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
+    done_on = date(2026, 11, 24)
+    evening, midnight = time(19, 0), time(0, 0)
+    wednesday_evening = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
+    assert next_reminder_after_day(done_on, tuesday, evening, BERLIN, EVERY_DAY) == (
+        wednesday_evening
+    )  # not Tuesday's, at 19:00: it is not sent
+    assert next_reminder_after_day(done_on, tuesday, midnight, BERLIN, EVERY_DAY) == datetime(
+        2026, 11, 24, 23, 0, tzinfo=UTC
+    )  # Wednesday's first minute is Wednesday's
+    assert next_reminder_after_day(done_on, tuesday, evening, BERLIN, WEEKENDS) == datetime(
+        2026, 11, 28, 18, 0, tzinfo=UTC
+    )
+    late = wednesday_evening + timedelta(hours=1)  # yesterday's routine, finished today
+    assert next_reminder_after_day(done_on, late, evening, BERLIN, EVERY_DAY) == (
+        wednesday_evening + timedelta(days=1)
+    )

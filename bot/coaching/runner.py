@@ -23,7 +23,7 @@ from bot.db.models import GuidedSession, Preferences
 from bot.db.repo import Repo
 from bot.domain import routine, session
 from bot.domain.progress import streak
-from bot.domain.schedule import next_reminder
+from bot.domain.schedule import next_reminder, next_reminder_after_day
 from bot.domain.session import (
     CheckedIn,
     Event,
@@ -183,10 +183,16 @@ class Coach:
         zone = zone_info(preferences.timezone)
         upcoming = None
         if preferences.reminders_enabled and preferences.reminder_time is not None:
-            upcoming = next_reminder(
-                self.now, preferences.reminder_time, zone, preferences.weekdays,
-                preferences.paused_at, preferences.paused_until,
-            )  # fmt: skip
+            pause = (preferences.paused_at, preferences.paused_until)
+            if state.done:  # the day's routine is done: its reminder, if still to come, is not
+                upcoming = next_reminder_after_day(
+                    row.local_date, self.now, preferences.reminder_time, zone,
+                    preferences.weekdays, *pause,
+                )  # fmt: skip
+            else:
+                upcoming = next_reminder(
+                    self.now, preferences.reminder_time, zone, preferences.weekdays, *pause
+                )
         reminder_text = None
         if upcoming is not None:
             reminder_text = render(

@@ -436,6 +436,7 @@ class ReminderRepo:
                 GuidedSession.user_id == user_id,
                 GuidedSession.local_date == local_date,
                 GuidedSession.outcome == "finished",
+                GuidedSession.exercises_done > 0,  # all skipped: the day's routine is not done
             )
             .limit(1)
         )
