@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import asyncio
+import logging
+from typing import Any
 
-from bot.app import BotApplication
+import pytest
+from sqlalchemy import func, select
+from telegram.ext import ApplicationBuilder
+
+from bot.app import BotApplication, JobsFinishingApplication
 from bot.content import load_content
 from bot.db.models import Preferences, User
 from bot.emulator import BotApiEmulator
-from tests.conftest import BotRunner, Database
+from tests.conftest import TOKEN, BotRunner, Database
 
 MESSAGES = load_content().messages
 
@@ -97,3 +103,39 @@ async def test_commands_in_a_group_are_ignored(bot: BotApplication, fake: BotApi
     await ed.send("/help")  # a private message after it is still answered
     assert "/start" in (await ed.receive()).plain_text
     assert [m for m in fake.messages if m.chat_id == -100200] == []
+
+
+async def test_stopping_lets_background_jobs_finish_and_starts_no_more(
+    fake: BotApiEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A run that began while stopping used to be cancelled, and logged as a failure."""
+    application = (
+        ApplicationBuilder()
+        .application_class(JobsFinishingApplication)
+        .token(TOKEN)
+        .base_url(fake.base_url)
+        .build()
+    )
+    assert application.job_queue is not None
+    finished: list[str] = []
+
+    async def work(seconds: float, name: str) -> None:
+        await asyncio.sleep(seconds)
+        finished.append(name)
+
+    async def long_job(_: Any) -> None:
+        await work(0.3, "long")
+
+    async def short_job(_: Any) -> None:  # busy most of the time, like the timers tick
+        await work(0.05, "short")
+
+    application.job_queue.run_repeating(long_job, interval=0.01, first=0)
+    application.job_queue.run_repeating(short_job, interval=0.01, first=0)
+    await application.initialize()
+    await application.start()
+    await asyncio.sleep(0.1)
+    caplog.set_level(logging.ERROR)
+    await application.stop()
+    await application.shutdown()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "long" in finished
