@@ -78,6 +78,8 @@ class JobsFinishingApplication(Application[Any, BotContext, Any, Any, Any, Any])
         if self.job_queue is not None and self.job_queue.scheduler.running:
             self.job_queue.scheduler.pause()
         await super().stop()
+
+
 MONITORING_KEY = "monitoring_server"  # bot_data: the METRICS_PORT server while it runs
 
 # (command, handler) in menu order.

@@ -337,6 +337,26 @@ async def test_a_session_with_everything_skipped_leaves_the_days_reminder_on(
     assert await deliveries(db, 7001) == [("2026-11-24", "sent")]
 
 
+async def test_one_exercise_done_now_leaves_the_days_reminder_on(
+    ada: EmulatedUser, clock: FakeClock, db: Database
+) -> None:
+    await ada.send("/time 19:00")
+    await ada.receive()
+    clock.advance(minutes=20)  # the pain rating from setting up is no longer today's
+    await ada.send("/stretch childs pose")
+    await ada.press(await ada.receive(), "▶️ Do it now")
+    await ada.press(await ada.receive(), "2")  # the pain check-in
+    await ada.press(await ada.receive(), "▶️ Start")
+    hold = await ada.receive()
+    clock.advance(seconds=20)
+    await ada.receive_edit(of=hold)
+    await ada.press(await ada.receive(), "1")  # how the back is now
+    assert "⏰ Next reminder: Tue 24 Nov at 19:00." in (await ada.receive()).plain_text
+    move_to(clock, datetime(2026, 11, 24, 18, 0, tzinfo=UTC))
+    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")  # the routine is still to do
+    assert await deliveries(db, 7001) == [("2026-11-24", "sent")]
+
+
 async def test_no_reminder_on_a_day_whose_routine_is_already_done(
     ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:

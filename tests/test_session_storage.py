@@ -3,6 +3,7 @@ streaks, and when the next reminder comes (DST included)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,14 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def test_a_stored_state_comes_back_equal_in_every_phase(phase: Phase) -> None:
     state = in_phase(phase)
     assert session_codec.load(session_codec.dump(state)) == state
+
+
+def test_a_state_stored_before_single_sessions_were_marked_loads_as_a_routine() -> None:
+    single = replace(in_phase(Phase.HOLD), single=True)
+    assert session_codec.load(session_codec.dump(single)) == single
+    older = session_codec.dump(single)
+    del older["single"]
+    assert session_codec.load(older).single is False
 
 
 def test_an_unknown_stored_format_is_refused() -> None:

@@ -61,7 +61,7 @@ class Coach:
         just set up: then the rating given there is the check-in's. Without a `plan`
         the routine is planned after the check-in; with one ("Do it now") it is that."""
         today = local_day(self.now, preferences.timezone)
-        state = SessionState(plan=plan)
+        state = SessionState(plan=plan, single=bool(plan))
         latest = await self.repo.pain.latest(user_id)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
@@ -184,7 +184,7 @@ class Coach:
         upcoming = None
         if preferences.reminders_enabled and preferences.reminder_time is not None:
             pause = (preferences.paused_at, preferences.paused_until)
-            if state.done:  # the day's routine is done: its reminder, if still to come, is not
+            if state.done and not state.single:  # the day's routine is done: its reminder is not
                 upcoming = next_reminder_after_day(
                     row.local_date, self.now, preferences.reminder_time, zone,
                     preferences.weekdays, *pause,

@@ -315,6 +315,9 @@ class SessionView:
                     )
                 case SevereStop():
                     out.append(Send(t.severe_stop))
+                case AskCheckOut() if after.single:
+                    name = self.exercise(after, 0).name
+                    out.append(Send(render(t.check_out_single, name=name)))
                 case AskCheckOut():
                     out.append(Send(t.check_out))
                 case Finished():

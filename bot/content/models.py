@@ -249,6 +249,7 @@ class SessionTexts(Strict):
     skipped_for_pain: Annotated[str, T("name")]
     severe_stop: Annotated[str, T()]
     check_out: Annotated[str, T()]
+    check_out_single: Annotated[str, T("name")]
     finished: Annotated[str, T("done", "skipped", "before", "after", "minutes", "streak")]
     streak_days: Annotated[str, T("days")]
     streak_one: Annotated[str, T()]

@@ -430,17 +430,17 @@ class ReminderRepo:
         return claimed
 
     async def _routine_done(self, user_id: int, local_date: date) -> bool:
-        finished = await self.session.scalar(
-            select(GuidedSession.id)
-            .where(
+        """Whether the day's routine was finished with an exercise done (all skipped, or a
+        single "Do it now" exercise, is not the routine)."""
+        states = await self.session.scalars(
+            select(GuidedSession.state).where(
                 GuidedSession.user_id == user_id,
                 GuidedSession.local_date == local_date,
                 GuidedSession.outcome == "finished",
-                GuidedSession.exercises_done > 0,  # all skipped: the day's routine is not done
+                GuidedSession.exercises_done > 0,
             )
-            .limit(1)
         )
-        return finished is not None
+        return any(not session_codec.load(state).single for state in states)
 
     async def reclaim_stale(
         self, now: datetime, lease: timedelta, grace: timedelta, limit: int

@@ -283,6 +283,7 @@ class SessionState:
     done: tuple[str, ...] = ()  # exercise ids completed
     skipped: tuple[str, ...] = ()
     painful: tuple[tuple[str, int], ...] = ()  # (exercise id, rating) reported during the session
+    single: bool = False  # one exercise asked for by name ("Do it now"), not the day's routine
 
     @property
     def active(self) -> bool:

@@ -41,6 +41,7 @@ def dump(state: SessionState) -> dict[str, Any]:
         "done": list(state.done),
         "skipped": list(state.skipped),
         "painful": [list(pair) for pair in state.painful],
+        "single": state.single,
     }
 
 
@@ -73,4 +74,5 @@ def load(data: dict[str, Any]) -> SessionState:
         done=tuple(data["done"]),
         skipped=tuple(data["skipped"]),
         painful=tuple((exercise, rating) for exercise, rating in data["painful"]),
+        single=data.get("single", False),  # added later: absent in older rows
     )
