@@ -124,11 +124,13 @@ async def test_the_last_day_cannot_be_switched_off(ada: EmulatedUser, fake: BotA
 async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: FakeClock) -> None:
     await ada.send("/pause 3")
     # Tuesday 24 Nov in Berlin + 3 days: reminders come back on Friday.
-    assert (await ada.receive()).plain_text.startswith("⏸ Reminders paused until Fri 27 Nov.")
+    assert (await ada.receive()).plain_text.startswith(
+        "⏸ Reminders paused: they start again on Fri 27 Nov."
+    )
     stored = await preferences_of(db, 4001)
     assert stored.paused_until == datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
     await ada.send("/settings")
-    assert "Reminders: paused until Fri 27 Nov" in (await ada.receive()).plain_text
+    assert "Reminders: paused, back on Fri 27 Nov" in (await ada.receive()).plain_text
     await ada.send("/resume")
     assert (await ada.receive()).plain_text.startswith("▶️ Reminders are back on.")
     await ada.send("/resume")
