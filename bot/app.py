@@ -75,7 +75,7 @@ class JobsFinishingApplication(Application[Any, BotContext, Any, Any, Any, Any])
     Pausing the scheduler first means no such run starts."""
 
     async def stop(self) -> None:
-        if self.job_queue is not None and self.job_queue.scheduler.running:
+        if self.running and self.job_queue is not None and self.job_queue.scheduler.running:
             self.job_queue.scheduler.pause()
         await super().stop()
 

@@ -7,12 +7,21 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, insert, inspect, select, text
+from alembic import command
+from sqlalchemy import Connection, event, func, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrations import upgrade
-from bot.db.models import EVERY_DAY, Base, GuidedSession, Preferences, User
+from bot.db.migrations import alembic_config, upgrade
+from bot.db.models import (
+    EVERY_DAY,
+    Base,
+    GuidedSession,
+    PainRating,
+    Preferences,
+    SessionTimer,
+    User,
+)  # fmt: skip
 from bot.db.repo import Repo, UserProfile
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
@@ -151,7 +160,8 @@ async def test_streak_days_are_every_day_with_an_exercise_done_however_long_ago(
     rows = [stored_session(day, 1) | {"exercises_done": 1} for day in days]
     rows.append(stored_session(days[-1], 2) | {"exercises_done": 2})  # "Do it now" as well
     rows.append(stored_session(days[-1] + timedelta(days=1), 0) | {"exercises_done": 0})
-    rows.append(stored_session(days[-1] + timedelta(days=2), 1, outcome="stopped"))
+    stopped = stored_session(days[-1] + timedelta(days=2), 1, outcome="stopped")
+    rows.append(stopped | {"exercises_done": 1})
     try:
         async with create_session_factory(engine)() as session:
             await Repo(session).users.get_or_create(UserProfile(7, "Ada"), NOW)
@@ -175,12 +185,53 @@ async def test_migration_0007_counts_the_exercises_of_sessions_stored_before(
                 [{"id": 7, "first_name": "Ada", "created_at": NOW, "last_seen_at": NOW}],
             )
             stored = [stored_session(date(2026, 11, day), done) for day, done in ((1, 0), (2, 3))]
-            await connection.execute(insert(GuidedSession), stored)  # without exercises_done
+            stored.append(stored_session(date(2026, 11, 3), 0) | {"state": {}})  # no list
+            await connection.execute(insert(GuidedSession), stored)  # without the new columns
         await upgrade(engine)
         async with engine.connect() as connection:
-            counts = await connection.scalars(
-                select(GuidedSession.exercises_done).order_by(GuidedSession.local_date)
+            rows = await connection.execute(
+                select(GuidedSession.exercises_done, GuidedSession.single).order_by(
+                    GuidedSession.local_date
+                )
             )
-            assert list(counts) == [0, 3]
+            assert [tuple(row) for row in rows] == [(0, False), (3, False), (0, False)]
+    finally:
+        await engine.dispose()
+
+
+def _downgrade_on(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+async def test_migration_0007_down_keeps_what_points_at_sessions(database_url: str) -> None:
+    """SQLite rebuilding the table would drop it, and foreign keys would take its timers
+    and the pain ratings' links with it."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(User),
+                [{"id": 7, "first_name": "Ada", "created_at": NOW, "last_seen_at": NOW}],
+            )
+            await connection.execute(insert(GuidedSession), [stored_session(NOW.date(), 1)])
+            session_id = await connection.scalar(select(GuidedSession.id))
+            await connection.execute(
+                insert(SessionTimer),
+                [{"session_id": session_id, "user_id": 7, "kind": "hold", "version": 3,
+                  "due_at": NOW}],
+            )  # fmt: skip
+            await connection.execute(
+                insert(PainRating),
+                [{"user_id": 7, "rating": 2, "kind": "before", "recorded_at": NOW,
+                  "session_id": session_id}],
+            )  # fmt: skip
+        async with engine.begin() as connection:
+            await connection.run_sync(_downgrade_on, "0006")
+        async with engine.connect() as connection:
+            assert await connection.scalar(select(func.count()).select_from(SessionTimer)) == 1
+            assert await connection.scalar(select(PainRating.session_id)) == session_id
     finally:
         await engine.dispose()

@@ -125,12 +125,12 @@ async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: Fak
     await ada.send("/pause 3")
     # Tuesday 24 Nov in Berlin + 3 days: reminders come back on Friday.
     assert (await ada.receive()).plain_text.startswith(
-        "⏸ Reminders paused: they start again on Fri 27 Nov."
+        "⏸ Reminders paused: the next one comes on Fri 27 Nov."
     )
     stored = await preferences_of(db, 4001)
     assert stored.paused_until == datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
     await ada.send("/settings")
-    assert "Reminders: paused, back on Fri 27 Nov" in (await ada.receive()).plain_text
+    assert "Reminders: paused; the next one comes on Fri 27 Nov" in (await ada.receive()).plain_text
     await ada.send("/resume")
     assert (await ada.receive()).plain_text.startswith("▶️ Reminders are back on.")
     await ada.send("/resume")
@@ -145,12 +145,23 @@ async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: Fak
     assert (await preferences_of(db, 4001)).reminders_enabled is False
     await ada.send("/resume")  # not "back on": they are still off
     assert (await ada.receive()).plain_text.startswith("🔕 Reminders are off (/stop)")
+    await ada.send("/pause 3")  # nor a date a reminder would come on
+    assert (await ada.receive()).plain_text.startswith("🔕 Reminders are off (/stop)")
     await ada.send("/pause")
     await ada.receive()
     await ada.send("/start")
     assert "Your reminders are back on." in (await ada.receive()).plain_text
     stored = await preferences_of(db, 4001)
     assert (stored.reminders_enabled, stored.paused_at) == (True, None)  # and not paused
+
+
+async def test_a_pause_names_the_first_reminder_day_after_it(ada: EmulatedUser) -> None:
+    await ada.send("/days mon wed")
+    await ada.receive()
+    await ada.send("/pause 3")  # Tue 24 Nov to Fri 27: Friday is no reminder day
+    assert (await ada.receive()).plain_text.startswith(
+        "⏸ Reminders paused: the next one comes on Mon 30 Nov."
+    )
 
 
 async def test_settings_menu_shows_everything_and_each_button_works(

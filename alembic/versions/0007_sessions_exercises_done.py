@@ -1,5 +1,6 @@
-"""sessions.exercises_done: a copy of how many exercises were done, so that streaks
-need only dates, however long the history
+"""sessions.exercises_done and sessions.single: copies of the state's count of exercises
+done and its "Do it now" flag, so that streaks and "is today's routine done?" are plain
+queries, however long the history
 
 Revision ID: 0007
 Revises: 0006
@@ -18,17 +19,26 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
+    # In place (SQLite can add and drop these columns): rebuilding the table, batch mode's
+    # other way, drops the old one, and with foreign keys on that cascades to the session
+    # timers and pain ratings that point at it.
+    with op.batch_alter_table("sessions", recreate="never") as batch:
         batch.add_column(
             sa.Column("exercises_done", sa.SmallInteger(), server_default="0", nullable=False)
         )
-    # Sessions stored before: count their state's "done" list, in the database.
+        batch.add_column(
+            sa.Column("single", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    # Sessions stored before: count their state's "done" list, in the database. (Their
+    # "Do it now" flag was not stored: they read as routines.)
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("UPDATE sessions SET exercises_done = json_array_length(state -> 'done')")
+        done = "json_array_length(state -> 'done')"
     else:
-        op.execute("UPDATE sessions SET exercises_done = json_array_length(state, '$.done')")
+        done = "json_array_length(state, '$.done')"
+    op.execute(f"UPDATE sessions SET exercises_done = COALESCE({done}, 0)")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
+    with op.batch_alter_table("sessions", recreate="never") as batch:  # in place, as above
+        batch.drop_column("single")
         batch.drop_column("exercises_done")

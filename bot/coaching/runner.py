@@ -184,7 +184,8 @@ class Coach:
         upcoming = None
         if preferences.reminders_enabled and preferences.reminder_time is not None:
             pause = (preferences.paused_at, preferences.paused_until)
-            if state.done and not state.single:  # the day's routine is done: its reminder is not
+            # As the dispatcher decides: a day whose routine is done gets no reminder.
+            if await self.repo.reminders.routine_done(row.user_id, row.local_date):
                 upcoming = next_reminder_after_day(
                     row.local_date, self.now, preferences.reminder_time, zone,
                     preferences.weekdays, *pause,

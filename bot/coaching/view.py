@@ -315,6 +315,8 @@ class SessionView:
                     )
                 case SevereStop():
                     out.append(Send(t.severe_stop))
+                case AskCheckOut() if not after.done:  # all skipped: nothing to cheer
+                    out.append(Send(t.check_out_nothing_done))
                 case AskCheckOut() if after.single:
                     name = self.exercise(after, 0).name
                     out.append(Send(render(t.check_out_single, name=name)))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -139,8 +140,10 @@ class GuidedSession(Base):
     # None while open; then "finished", "stopped", "severe_pain" or "incomplete".
     outcome: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[dict[str, Any]] = mapped_column(JSON)  # bot/domain/session_codec.py
-    # A copy of len(state["done"]): streaks count days by it, without reading states.
+    # Copies of len(state["done"]) and state["single"], for queries that read no states:
+    # streak days, and whether the day's routine is done.
     exercises_done: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    single: Mapped[bool] = mapped_column(server_default=false())
     # The message whose session buttons are live (a countdown edits it too).
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -227,6 +227,7 @@ class SessionRepo:
             phase=state.phase.value,
             state=session_codec.dump(state),
             exercises_done=len(state.done),
+            single=state.single,
         )
         self.session.add(row)
         await self.session.flush()  # for its id, which its buttons carry
@@ -242,6 +243,7 @@ class SessionRepo:
         row.state = session_codec.dump(state)
         row.phase = state.phase.value
         row.exercises_done = len(state.done)
+        row.single = state.single
         row.updated_at = now
         if outcome is not None:
             row.outcome = outcome
@@ -304,8 +306,8 @@ class SessionRepo:
 
     async def streak_days(self, user_id: int) -> list[date]:
         """Every day with a finished session in which at least one exercise was done (a
-        session skipped from start to end is no day of exercise), newest first: one date
-        a day, so even years of history are a small read."""
+        session skipped from start to end is no day of exercise), newest first: dates
+        only, no states to decode, so years of history are a small read."""
         days = await self.session.scalars(
             select(GuidedSession.local_date)
             .distinct()
@@ -412,7 +414,7 @@ class ReminderRepo:
             if delivery is not None and delivery.status != "snoozed":
                 continue  # this day's reminder was handled already
             skip_as = "missed" if now - due_at > grace else None
-            if skip_as is None and await self._routine_done(user.id, local_date):
+            if skip_as is None and await self.routine_done(user.id, local_date):
                 skip_as = "done"  # e.g. done in the morning, then the time moved to 19:00
             if skip_as is not None:
                 if delivery is None:
@@ -429,18 +431,21 @@ class ReminderRepo:
             claimed.append(_claimed(delivery, user, preferences))
         return claimed
 
-    async def _routine_done(self, user_id: int, local_date: date) -> bool:
+    async def routine_done(self, user_id: int, local_date: date) -> bool:
         """Whether the day's routine was finished with an exercise done (all skipped, or a
-        single "Do it now" exercise, is not the routine)."""
-        states = await self.session.scalars(
-            select(GuidedSession.state).where(
+        single "Do it now" exercise, is not the routine): then its reminder is not sent."""
+        finished = await self.session.scalar(
+            select(GuidedSession.id)
+            .where(
                 GuidedSession.user_id == user_id,
                 GuidedSession.local_date == local_date,
                 GuidedSession.outcome == "finished",
                 GuidedSession.exercises_done > 0,
+                GuidedSession.single.is_(False),
             )
+            .limit(1)
         )
-        return any(not session_codec.load(state).single for state in states)
+        return finished is not None
 
     async def reclaim_stale(
         self, now: datetime, lease: timedelta, grace: timedelta, limit: int

@@ -8,6 +8,7 @@ from bot.content import Content
 from bot.content.templates import Html, render
 from bot.db.models import Preferences
 from bot.domain.pause import is_paused
+from bot.domain.schedule import next_reminder
 from bot.domain.timezones import zone_info
 from bot.domain.weekdays import day_group, days_in
 
@@ -68,6 +69,17 @@ def reminder_status(content: Content, preferences: Preferences, now: datetime) -
     if is_paused(now, preferences.paused_at, preferences.paused_until):
         if preferences.paused_until is None:
             return Html(texts.status_paused)
-        date = date_text(content, preferences.paused_until, preferences.timezone)
+        date = date_text(content, after_pause(preferences, now), preferences.timezone)
         return Html(render(texts.status_paused_until, date=Html(date)))
     return Html(texts.status_on)
+
+
+def after_pause(preferences: Preferences, now: datetime) -> datetime:
+    """When reminders come again after a pause with an end: the first one due (on one of
+    the user's days), not merely the pause's end."""
+    assert preferences.paused_until is not None
+    at = preferences.reminder_time
+    zone = zone_info(preferences.timezone)
+    pause = (preferences.paused_at, preferences.paused_until)
+    upcoming = next_reminder(now, at, zone, preferences.weekdays, *pause) if at else None
+    return upcoming or preferences.paused_until

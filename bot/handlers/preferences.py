@@ -23,6 +23,7 @@ from bot.domain.words import normalise
 from bot.handlers import onboarding, privacy
 from bot.handlers.accounts import require_account
 from bot.handlers.describe import (
+    after_pause,
     clock_time,
     date_text,
     days_text,
@@ -250,15 +251,17 @@ async def pause(
     update: Update, context: BotContext, preferences: Preferences, days: int | None
 ) -> None:
     texts = context.content.messages.preferences
+    if preferences.onboarding_step is None and not preferences.reminders_enabled:
+        await send(update, texts.pause_while_off)  # a pause date would promise a reminder
+        return
     now = context.now()
     preferences.paused_at = now
     if days is None:
         preferences.paused_until = None
         await send(update, texts.paused)
         return
-    end = pause_end(now, zone_info(preferences.timezone), days)
-    preferences.paused_until = end
-    date = date_text(context.content, end, preferences.timezone)
+    preferences.paused_until = pause_end(now, zone_info(preferences.timezone), days)
+    date = date_text(context.content, after_pause(preferences, now), preferences.timezone)
     await send(update, render(texts.paused_until, date=Html(date)))
 
 
@@ -274,7 +277,7 @@ async def resume(update: Update, context: BotContext, preferences: Preferences) 
     was_paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
     preferences.paused_at = preferences.paused_until = None
     if not preferences.reminders_enabled:  # "back on" would be untrue after /stop
-        await send(update, texts.resumed_while_off)
+        await send(update, texts.pause_while_off)
         return
     template = texts.resumed if was_paused else texts.not_paused
     await send(update, render(template, summary=summary(context.content, preferences)))
