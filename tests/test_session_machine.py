@@ -45,7 +45,7 @@ from bot.domain.session import (
     SwitchSides,
     Timer,
     TimerFired,
-    baseline_answers_check_in,
+    latest_rating_answers_check_in,
     step,
 )
 
@@ -283,4 +283,8 @@ def test_a_swap_puts_the_asked_exercise_in_place_and_drops_it_later() -> None:
 def test_the_rating_from_setting_up_answers_a_check_in_minutes_later(
     rating: int, ago: timedelta, answers: bool
 ) -> None:
-    assert baseline_answers_check_in(rating, NOW - ago, NOW) is answers
+    assert latest_rating_answers_check_in("baseline", rating, NOW - ago, NOW) is answers
+
+
+def test_a_rating_given_in_a_session_since_setting_up_does_not_answer_a_check_in() -> None:
+    assert not latest_rating_answers_check_in("before", 2, NOW - timedelta(minutes=1), NOW)

@@ -65,10 +65,8 @@ class Coach:
         latest = await self.repo.pain.latest(user_id)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
-        if (
-            latest is not None
-            and latest.kind == "baseline"  # no session since setting up
-            and session.baseline_answers_check_in(latest.rating, latest.recorded_at, self.now)
+        if latest is not None and session.latest_rating_answers_check_in(
+            latest.kind, latest.rating, latest.recorded_at, self.now
         ):
             opening = self.view.check_in_from_baseline(state, latest.rating)
             await self.advance(row, Rating(latest.rating), opening=opening)
@@ -179,7 +177,6 @@ class Coach:
     async def _summary(
         self, row: GuidedSession, state: SessionState, preferences: Preferences
     ) -> Summary:
-        days = await self.repo.sessions.streak_days(row.user_id)
         zone = zone_info(preferences.timezone)
         upcoming = None
         if preferences.reminders_enabled and preferences.reminder_time is not None:
@@ -203,7 +200,10 @@ class Coach:
             )
         minutes = max(1, round((self.now - row.started_at).total_seconds() / 60))
         # Nothing done today: no streak to show, even if yesterday's still stands.
-        days_in_a_row = streak(days, row.local_date) if state.done else 0
+        days_in_a_row = 0
+        if state.done:
+            days = await self.repo.sessions.streak_days(row.user_id)
+            days_in_a_row = streak(days, row.local_date)
         return Summary(minutes, days_in_a_row, reminder_text)
 
     async def _deliver(self, row: GuidedSession, state: SessionState, outs: list[Out]) -> None:

@@ -258,11 +258,15 @@ Effect = (
 )  # fmt: skip
 
 
-def baseline_answers_check_in(rating: int, rated_at: datetime, now: datetime) -> bool:
-    """Whether the pain rating given while setting up can stand for the check-in: asking
-    again minutes later is a chore. A severe one is asked again: it would stop the
-    session at once, and it may have been a slip of the finger."""
-    return rating < SEVERE_PAIN and timedelta(0) <= now - rated_at <= FRESH_BASELINE
+def latest_rating_answers_check_in(
+    kind: str, rating: int, rated_at: datetime, now: datetime
+) -> bool:
+    """Whether the user's latest pain rating can stand for the check-in: only the one
+    given while setting up ("baseline", no session since), minutes ago, as asking again
+    would be a chore. A severe one is asked again: it would stop the session at once,
+    and it may have been a slip of the finger."""
+    fresh = timedelta(0) <= now - rated_at <= FRESH_BASELINE
+    return kind == "baseline" and rating < SEVERE_PAIN and fresh
 
 
 # --- state ----------------------------------------------------------------------------
