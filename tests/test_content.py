@@ -56,6 +56,16 @@ def dosage_stated_in(steps: list[str]) -> Dosage:
         return Range(min=int(found[1]), max=int(found[2])) if found else None
 
     per_side = re.search(r"per (side|leg)|switch (legs|sides)", text)
+    # "Extend your right arm forward and left leg back": a side is an arm and the other leg.
+    reach = re.search(r"your (right|left) arm \w+ and (left|right) leg", text)
+    side_names = (
+        {
+            reach[1]: f"{reach[1]} arm and {reach[2]} leg",
+            reach[2]: f"{reach[2]} arm and {reach[1]} leg",
+        }
+        if reach
+        else None
+    )
     return Dosage(
         reps=span("repetitions"),
         sets=span("sets"),
@@ -64,6 +74,7 @@ def dosage_stated_in(steps: list[str]) -> Dosage:
         per_side=("leg" if "leg" in per_side[0] else "side") if per_side else None,
         brief_hold="for a few seconds" in text,
         repeat_as_needed="Repeat as needed" in text,
+        side_names=side_names,
     )
 
 
@@ -82,7 +93,9 @@ def test_every_step_purpose_and_number_of_the_seed_is_in_the_content(index: int)
     assert exercise.steps == seed.steps
     assert exercise.purpose == seed.purpose
     # Both ways: every number the seed states is structured, and none is invented.
-    assert exercise.dosage == dosage_stated_in(seed.steps)
+    stated = dosage_stated_in(seed.steps)
+    assert exercise.dosage == stated
+    assert list(exercise.dosage.side_names or {}) == list(stated.side_names or {})  # the order
 
 
 def test_benefits_and_safety_tips_are_the_seeds() -> None:
@@ -188,4 +201,11 @@ def test_broken_yaml_and_a_missing_file_are_refused(content_copy: Path) -> None:
         load_content(content_copy)
     path.unlink()
     with pytest.raises(ContentError, match=r"messages\.yaml: cannot be read"):
+        load_content(content_copy)
+
+
+def test_side_names_must_name_both_sides(content_copy: Path) -> None:
+    path = content_copy / "exercises.yaml"
+    edit(path, "left: left arm and right leg}", "lft: left arm and right leg}")
+    with pytest.raises(ContentError, match="side_names needs per_side and a name for left"):
         load_content(content_copy)

@@ -29,7 +29,7 @@ def test_the_default_is_all_seven_at_the_low_end_in_about_ten_to_fifteen_minutes
     assert (doses["bridge"].reps, doses["bridge"].sets) == (10, 2)
     assert doses["childs_pose"].hold_seconds == 20
     assert (doses["knee_to_chest"].repeats, doses["knee_to_chest"].sides) == (2, ("left", "right"))
-    assert doses["bird_dog"].sides == ("left", "right")
+    assert doses["bird_dog"].sides == ("right", "left")  # as its steps name them
     assert doses["cat_cow"].sets == 1
     assert not routine.gentler
     assert routine.left_out == []

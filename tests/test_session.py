@@ -119,8 +119,10 @@ async def test_a_whole_routine_by_buttons_with_timers_running_out(
     # Per-side work goes side by side; a rest announces the next set.
     assert "✅ Knee-to-Chest Stretch: hold done (left leg)." in texts
     assert "↔️ Switch to your right leg. The next hold starts in 5 s." in texts
-    assert any("set 1 of 2, 10 reps (left side)" in t for t in texts)
-    assert any("set 1 of 2, 10 reps (right side)" in t for t in texts)
+    # Bird-Dog's sides are named as its card names them, and come in that order.
+    first_side = next(i for i, t in enumerate(texts) if "(right arm and left leg)" in t)
+    assert "Bird-Dog Exercise: set 1 of 2, 10 reps" in texts[first_side]
+    assert "set 1 of 2, 10 reps (left arm and right leg)" in texts[first_side + 1]
     rest = texts.index(
         "😮‍💨 Rest for 30 s. Next: set 2 of 2 of Bridge Exercise; I'll tell you when."
     )

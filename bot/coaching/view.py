@@ -183,10 +183,15 @@ class SessionView:
     def where(self, exercise: Exercise, block: Block) -> Html:
         if not block.side:
             return Html("")
-        return Html(render(self.texts.where, side=self.side(block.side), limb=self.limb(exercise)))
+        return Html(render(self.texts.where, side=self.side(exercise, block.side)))
 
-    def side(self, side: str) -> str:
-        return self.texts.side_left if side == "left" else self.texts.side_right
+    def side(self, exercise: Exercise, side: str) -> str:
+        """The side as the user reads it: "left leg", or the exercise's own name for it."""
+        names = exercise.dosage.side_names
+        if names is not None:
+            return names[side]
+        name = self.texts.side_left if side == "left" else self.texts.side_right
+        return render(self.texts.side_limb, side=name, limb=self.limb(exercise))
 
     def plan(self, routine: Routine, day_name: dict[date, str]) -> str:
         t = self.texts
@@ -289,8 +294,8 @@ class SessionView:
                     out.append(EditPrompt(render(t.hold_done, name=exercise.name, where=where)))
                 case SwitchSides(item=index, next_block=block):
                     exercise = self.exercise(after, index)
-                    side, limb = self.side(block.side), self.limb(exercise)
-                    text = render(t.switch, side=side, limb=limb, seconds=SWITCH_SECONDS)
+                    side = self.side(exercise, block.side)
+                    text = render(t.switch, side=side, seconds=SWITCH_SECONDS)
                     out.append(Send(text))
                 case BeginReps(item=index, block=block):
                     exercise = self.exercise(after, index)

@@ -39,6 +39,9 @@ class Dosage(Strict):
     hold_seconds: Range | None = None  # a timed hold
     repeats: Range | None = None  # how many times a hold is repeated (per side)
     per_side: Literal["side", "leg"] | None = None  # done on each side in turn
+    # What to call each side when "left side" would not say it (Bird-Dog reaches with one
+    # arm and the other leg), in the order the steps take them: the first is done first.
+    side_names: dict[str, str] | None = None
     brief_hold: bool = False  # "hold for a few seconds" inside every repetition
     repeat_as_needed: bool = False  # "repeat as needed"
 
@@ -48,6 +51,10 @@ class Dosage(Strict):
             raise ValueError("a dosage needs reps or hold_seconds")
         if self.repeats is not None and self.hold_seconds is None:
             raise ValueError("repeats only make sense with hold_seconds")
+        if self.side_names is not None and (
+            self.per_side is None or set(self.side_names) != {"left", "right"}
+        ):
+            raise ValueError("side_names needs per_side and a name for left and for right")
         return self
 
 
@@ -235,13 +242,14 @@ class SessionTexts(Strict):
     limb_leg: Annotated[str, L()]
     side_left: Annotated[str, L()]
     side_right: Annotated[str, L()]
-    where: Annotated[str, T("side", "limb")]
+    side_limb: Annotated[str, T("side", "limb")]
+    where: Annotated[str, T("side")]
     intro: Annotated[str, T("number", "total", "name", "purpose", "steps", "dose", "safety")]
     step_line: Annotated[str, T("number", "text")]
     hold: Annotated[str, T("name", "where", "seconds")]
     hold_left: Annotated[str, T("seconds")]
     hold_done: Annotated[str, T("name", "where")]
-    switch: Annotated[str, T("side", "limb", "seconds")]
+    switch: Annotated[str, T("side", "seconds")]
     reps: Annotated[str, T("name", "set", "sets", "reps", "where")]
     rest: Annotated[str, T("seconds", "set", "sets", "name")]
     pain_question: Annotated[str, T()]

@@ -94,8 +94,15 @@ def dose_for(dosage: Dosage, level: int) -> Dose:
         sets=_step(dosage.sets, sets_level, 1) or 1,
         hold_seconds=_step(dosage.hold_seconds, level, MAX_LEVEL),
         repeats=_step(repeats, sets_level, 1) or 1,
-        sides=("left", "right") if dosage.per_side else ("",),
+        sides=_sides(dosage),
     )
+
+
+def _sides(dosage: Dosage) -> tuple[str, ...]:
+    """Each side in turn, in the order the steps name them (left first unless named)."""
+    if not dosage.per_side:
+        return ("",)
+    return tuple(dosage.side_names or ("left", "right"))
 
 
 def level_for(history: History) -> int:
