@@ -280,16 +280,35 @@ async def test_old_double_and_foreign_buttons_are_answered_without_acting(
     assert await sessions_of(db, 6001) == [("intro", None)]
 
 
-async def test_words_that_mean_nothing_now_get_a_hint(ada: EmulatedUser) -> None:
+def buttons_now(fake: BotApiEmulator, message: SentMessage) -> list[str]:
+    """The buttons a message has now, after the bot's edits."""
+    current = fake.message(message.chat_id, message.message_id)
+    assert current is not None
+    return current.buttons
+
+
+async def test_words_that_mean_nothing_now_get_a_hint_with_the_buttons(
+    ada: EmulatedUser, fake: BotApiEmulator
+) -> None:
     await ada.send("/today")
-    await ada.receive()
+    check_in = await ada.receive()
     await ada.send("done")
-    assert "whole number from 0" in (await ada.receive()).plain_text
-    await ada.send("2")
+    hint = await ada.receive()
+    assert "whole number from 0" in hint.plain_text
+    # The scale comes with the hint, so nobody has to scroll up for it; the first
+    # copy loses its buttons, so only one scale is live.
+    assert hint.buttons == check_in.buttons
+    assert buttons_now(fake, check_in) == []
+    await ada.press(hint, "2")
     await ada.receive()
-    await ada.receive()
+    card = await ada.receive()
     await ada.send("banana")
-    assert 'Tap Start (or type "start")' in (await ada.receive()).plain_text
+    hint = await ada.receive()
+    assert 'Tap Start (or type "start")' in hint.plain_text
+    assert "▶️ Start" in hint.buttons
+    await ada.press(hint, "▶️ Start")
+    assert "set 1 of" in (await ada.receive()).plain_text
+    assert buttons_now(fake, card) == []
 
 
 async def test_a_hold_survives_a_restart_and_ends_once(

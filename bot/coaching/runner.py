@@ -91,7 +91,7 @@ class Coach:
         await self.advance(row, event)
 
     async def show_where(self, row: GuidedSession, text: str, *, resume: bool = False) -> None:
-        """Re-send the session's live buttons under `text` (after /today)."""
+        """Re-send the session's live buttons under `text` (after /today, or a hint)."""
         state = self.repo.sessions.state_of(row)
         markup = (
             self.view.resume_keyboard(row.id, state)
@@ -120,9 +120,8 @@ class Coach:
         transition = session.step(before, event, self.now)
         after = transition.state
         if after.version == before.version:  # a hint or a stale event: nothing stored
-            texts = [out.text for out in self.view.effects(before, after, transition.effects)]
-            for text in texts:
-                await self._send(row.user_id, text, None)
+            for out in self.view.effects(before, after, transition.effects):
+                await self.show_where(row, out.text)  # the hint, with the buttons it names
             return transition
         await self._record_pain(row, before, event)
         outcome = _outcome(after, transition)

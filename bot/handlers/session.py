@@ -151,7 +151,7 @@ async def on_typed(
             assert exercise is not None
             await offer_swap(update, context, row, exercise)
         else:
-            await send(update, coach(context).view.hint(state.phase))
+            await coach(context).show_where(row, coach(context).view.hint(state.phase))
         return True
     await coach(context).advance(row, event)
     return True
