@@ -245,7 +245,7 @@ async def test_a_script_prints_the_transcript_and_a_kept_database_remembers(
         "You: ok\nBot: A quick safety check.",
         "You: [No, none of these]\nBot: How much does your back hurt today",
         "You: [2]\nBot: ⏰ What time should I remind you",
-        "You: 07:30\nBot: 🌍 Which time zone are you in?",
+        "You: 07:30\nBot: ⏰ Noted: 07:30, your local time.\n\n     🌍 Which time zone are you",
         "You: Berlin\nBot: 🌍 Time zone set to Europe/Berlin",
     ):
         assert turn in transcript, transcript

@@ -54,6 +54,7 @@ async def test_the_whole_onboarding_by_buttons(
     await ada.press(when, "07:30")
 
     where = await ada.receive()
+    assert where.plain_text.startswith("⏰ Noted: 07:30, your local time.\n\n🌍 Which time zone")
     assert where.reply_markup is not None
     assert where.reply_markup["keyboard"][0][0]["request_location"] is True
     await ada.share_location(52.52, 13.405)  # Berlin
@@ -83,7 +84,8 @@ async def test_the_whole_onboarding_by_typing(
     await bo.receive()
     for typed in ("ok", "no", "4/10", "7:30 pm"):
         await bo.send(typed)
-        await bo.receive()
+        asked = await bo.receive()
+    assert asked.plain_text.startswith("⏰ Noted: 19:30, your local time.")
     await bo.send("Asia/Kathmandu")
     done = await bo.receive()
     assert "Reminders daily at 19:30 (Asia/Kathmandu), every day." in done.plain_text
@@ -292,3 +294,19 @@ async def test_a_time_sent_once_the_zone_is_chosen_is_not_asked_again(
     done = await ed.receive()
     assert done.plain_text == "✅ All set! Reminders daily at 06:30 (Asia/Tokyo), every day."
     assert await pain_ratings(db, 3010) == [(4, "baseline")]
+
+
+async def test_time_command_at_the_time_question_answers_it_and_says_so(
+    bot: BotApplication, fake: BotApiEmulator
+) -> None:
+    fa = fake.user(user_id=3011, first_name="Fa")
+    await fa.send("/start")
+    await fa.press(await fa.receive(), "✅ I understand")
+    await fa.press(await fa.receive(), "No, none of these")
+    await fa.press(await fa.receive(), "2")
+    asked = await fa.receive()
+    assert asked.plain_text.startswith("⏰ What time should I remind you")
+    await fa.send("/time 8:15")
+    zone_question = await fa.receive()
+    assert zone_question.plain_text.startswith("⏰ Noted: 08:15, your local time.\n\n🌍 Which")
+    await fa.no_message()

@@ -78,7 +78,10 @@ async def test_timezone_by_name_city_offset_and_location(
     ):  # fmt: skip
         await ada.send(f"/timezone {typed}")
         reply = await ada.receive()
-        assert f"Time zone set to {zone}: it's {local} on Tue there now." in reply.plain_text
+        assert reply.plain_text == (
+            f"🌍 Time zone set to {zone}: it's {local} on Tue there now.\n"
+            f"Reminders daily at 07:30 ({zone}), every day."  # the same 07:30, in the new zone
+        )
         assert reply.reply_markup == {"remove_keyboard": True}
     await ada.send("/timezone")
     usage = await ada.receive()

@@ -124,6 +124,7 @@ class OnboardingTexts(Strict):
     baseline_pain: Annotated[str, T()]
     pain_hint: Annotated[str, T()]
     reminder_time: Annotated[str, T()]
+    time_noted: Annotated[str, T("time")]
     timezone: Annotated[str, T()]
     location_button: Annotated[str, L()]
     done: Annotated[str, T("summary")]

@@ -7,7 +7,7 @@ question takes a button or the same answer typed.
 
 from __future__ import annotations
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.content.templates import render, shorten
 from bot.context import BotContext
@@ -15,7 +15,7 @@ from bot.db.models import DEFAULT_ZONE, Preferences
 from bot.domain import onboarding
 from bot.domain.onboarding import Accepted, Answer, Cleared, Pain, RedFlags, ReminderAt, Step, Zone
 from bot.handlers.accounts import register, require_account
-from bot.handlers.describe import local_moment, summary
+from bot.handlers.describe import clock_time, local_moment, summary
 from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
 from bot.reminders.scheduling import reschedule
@@ -76,30 +76,47 @@ async def ask(
     preferences: Preferences,
     step: Step,
     text: str | None = None,
+    *,
+    lead: str | None = None,
 ) -> None:
-    """Ask `step`'s question (or `text` instead of it) with its buttons."""
+    """Ask `step`'s question (or `text` instead of it) with its buttons, under `lead`."""
     texts = context.content.messages.onboarding
+    markup: InlineKeyboardMarkup | None = None
     match step:
         case Step.DISCLAIMER:
             markup = keyboard([(texts.accept_button, "onb:accept")])
-            await send_menu(update, preferences, text or texts.disclaimer_hint, markup)
+            question = texts.disclaimer_hint
         case Step.RED_FLAGS:
             markup = keyboard(
                 [(texts.red_flags_none_button, "onb:flags:none")],
                 [(texts.red_flags_some_button, "onb:flags:some")],
             )
-            await send_menu(update, preferences, text or texts.red_flags, markup)
+            question = texts.red_flags
         case Step.CLEARANCE:
             markup = keyboard([(texts.cleared_button, "onb:cleared")])
-            await send_menu(update, preferences, text or texts.red_flags_advice, markup)
+            question = texts.red_flags_advice
         case Step.BASELINE_PAIN:
             markup = pain_keyboard("onb:pain")
-            await send_menu(update, preferences, text or texts.baseline_pain, markup)
+            question = texts.baseline_pain
         case Step.REMINDER_TIME:
-            await send_menu(update, preferences, text or texts.reminder_time, time_keyboard())
+            markup = time_keyboard()
+            question = texts.reminder_time
         case Step.TIMEZONE:
-            preferences.menu_message_id = None  # a reply keyboard: no inline buttons live
-            await send(update, text or texts.timezone, location_keyboard(context.content))
+            question = texts.timezone
+    body = "\n\n".join(part for part in (lead, text or question) if part)
+    if markup is not None:
+        await send_menu(update, preferences, body, markup)
+        return
+    preferences.menu_message_id = None  # a reply keyboard: no inline buttons live
+    await send(update, body, location_keyboard(context.content))
+
+
+def _noted(context: BotContext, answer: Answer) -> str | None:
+    """What the next question (the time zone's) opens with: the reminder time, said
+    back, since a tap or a typed "7:30" shows no other sign that it was understood."""
+    if not isinstance(answer, ReminderAt):
+        return None
+    return render(context.content.messages.onboarding.time_noted, time=clock_time(answer.at))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -184,7 +201,7 @@ async def apply(
     following = onboarding.next_step(step, answer, answered_early(preferences))
     preferences.onboarding_step = following
     if following is not None:
-        await ask(update, context, preferences, following)
+        await ask(update, context, preferences, following, lead=_noted(context, answer))
         return
     preferences.reminders_enabled = True
     texts = context.content.messages

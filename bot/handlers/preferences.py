@@ -137,9 +137,10 @@ async def set_zone(
     preferences.timezone = zone
     moment = local_moment(context.content, context.now(), zone)
     texts = context.content.messages.preferences
-    await send(
-        update, render(texts.timezone_set, zone=zone, local_time=moment), ReplyKeyboardRemove()
-    )
+    reply = render(texts.timezone_set, zone=zone, local_time=moment)
+    if preferences.onboarding_step is None:  # the reminder's time is now in this zone
+        reply = f"{reply}\n{summary(context.content, preferences)}"
+    await send(update, reply, ReplyKeyboardRemove())
     await onboarding.resume(update, context, preferences)  # if still setting up
 
 
