@@ -14,7 +14,7 @@ from bot.db.models import Preferences, User
 from bot.domain.progress import SessionRecord, best_streak, stats, streak
 from bot.domain.timezones import local_day
 from bot.emulator import BotApiEmulator, EmulatedUser
-from bot.progress.chart import ChartLabels, render_chart
+from bot.progress.chart import ChartLabels, draw_chart, render_chart
 from tests.conftest import Database, FakeClock
 from tests.journeys import coach_through, set_up_earlier, start_today
 
@@ -87,6 +87,20 @@ def test_the_chart_of_a_realistic_month_is_a_png_of_sensible_size() -> None:
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (800, 500)
     assert 10_000 < len(png) < 300_000
+
+
+def test_the_legend_covers_no_day_of_the_chart() -> None:
+    painful_today = [record(TODAY, finished=True, before=10, after=9)]
+    figure = draw_chart(painful_today, TODAY, LABELS)
+    figure.draw_without_rendering()
+    (axes,) = figure.axes
+    legend = axes.get_legend()
+    assert legend is not None
+    assert len(legend.get_texts()) == 3  # both lines and the session days
+    plot, key = axes.get_window_extent(), legend.get_window_extent()
+    assert key.y0 >= plot.y1  # above the plot, not on today's bar in its top corner
+    title = axes.title.get_window_extent()
+    assert key.y1 <= title.y0  # and under the title
 
 
 @pytest.fixture

@@ -41,6 +41,15 @@ def render_chart(
     records: list[SessionRecord], today: date, labels: ChartLabels, days: int = DAYS
 ) -> bytes:
     """The last `days` local days up to `today`, as PNG bytes."""
+    buffer = io.BytesIO()
+    draw_chart(records, today, labels, days).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def draw_chart(
+    records: list[SessionRecord], today: date, labels: ChartLabels, days: int = DAYS
+) -> Figure:
+    """The chart's figure. The legend sits above the plot, where it hides no day."""
     first = today - timedelta(days=days - 1)
     shown = sorted((r for r in records if r.day >= first), key=lambda r: r.day)
     figure = Figure(figsize=(8, 5), dpi=100)  # 800 x 500 px
@@ -72,13 +81,11 @@ def render_chart(
     axes.set_ylim(-0.5, 10.5)
     axes.set_yticks(range(0, 11, 2))
     axes.set_ylabel(labels.y_axis, fontsize=15)
-    axes.set_title(labels.title, fontsize=18)
+    axes.set_title(labels.title, fontsize=18, pad=40)
     axes.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
     axes.tick_params(labelsize=13)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(fontsize=12, loc="upper right")
+    axes.legend(fontsize=12, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     figure.autofmt_xdate()
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
