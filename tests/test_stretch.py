@@ -61,10 +61,17 @@ async def test_plain_words_ask_for_a_stretch(ada: EmulatedUser) -> None:
 async def test_an_ambiguous_request_is_resolved_by_a_button(ada: EmulatedUser) -> None:
     await ada.send("glutes")
     choice = await ada.receive()
-    assert choice.plain_text == "Which one did you mean?"
+    assert choice.plain_text == "These can help there. Which one would you like to see?"
     assert set(choice.buttons) == {"Bridge Exercise", "Knee-to-Chest Stretch"}
     await ada.press(choice, "Bridge Exercise")
     assert (await ada.receive()).plain_text.startswith("Bridge Exercise")
+
+
+async def test_a_name_that_fits_several_asks_which_was_meant(ada: EmulatedUser) -> None:
+    await ada.send("/stretch pose")
+    choice = await ada.receive()
+    assert choice.plain_text == "Which one did you mean?"
+    assert len(choice.buttons) >= 2
 
 
 async def test_nonsense_gets_a_helpful_answer(ada: EmulatedUser) -> None:

@@ -62,3 +62,7 @@ def test_an_ambiguous_request_offers_the_exercises_that_fit() -> None:
     match = find("glutes", EXERCISES)
     assert isinstance(match, Ambiguous)
     assert set(match.exercise_ids) == {"bridge", "knee_to_chest"}
+    assert match.by_area
+    by_name = find("pose", EXERCISES)
+    assert isinstance(by_name, Ambiguous)
+    assert not by_name.by_area

@@ -310,6 +310,7 @@ class StretchTexts(Strict):
     stretch_label: Annotated[str, L("name")]
     strength_label: Annotated[str, L("name")]
     ambiguous: Annotated[str, T()]
+    for_area: Annotated[str, T()]
     not_found: Annotated[str, T("text")]
     swap_offer: Annotated[str, T("name", "current")]
     swap_button: Annotated[str, L("name")]

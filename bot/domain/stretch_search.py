@@ -41,6 +41,7 @@ class Found:
 @dataclass(frozen=True)
 class Ambiguous:
     exercise_ids: tuple[str, ...]
+    by_area: bool = False  # found by a body area ("glutes"), not by a name
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ def _by_area(said: str, exercises: list[Exercise]) -> Match:
                     hits.update(range(start, start + len(parts)))
         return hits
 
-    return _best({e.id: float(len(covered(e))) for e in exercises}, margin=1)
+    match = _best({e.id: float(len(covered(e))) for e in exercises}, margin=1)
+    return Ambiguous(match.exercise_ids, by_area=True) if isinstance(match, Ambiguous) else match
 
 
 def _by_shared_word(said: str, exercises: list[Exercise]) -> Match:

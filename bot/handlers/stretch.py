@@ -70,7 +70,8 @@ async def answer(update: Update, context: BotContext, match: Match, text: str) -
         markup = InlineKeyboardMarkup(
             [[_button(e.name, f"card:{e.id}")] for e in choices if e is not None]
         )
-        await send(update, context.content.messages.stretch.ambiguous, markup)
+        texts = context.content.messages.stretch
+        await send(update, texts.for_area if match.by_area else texts.ambiguous, markup)
         return True
     return False
 
