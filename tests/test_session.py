@@ -336,11 +336,19 @@ async def test_a_hold_survives_a_restart_and_ends_once(
 async def test_today_mid_session_shows_where_you_are_with_live_buttons(
     ada: EmulatedUser, db: Database
 ) -> None:
-    _, card = await start_today(ada)
+    await ada.send("/today")
+    check_in = await ada.receive()
+    await ada.send("/today")
+    waiting = await ada.receive()
+    assert waiting.plain_text.startswith("Today's session is waiting for your pain check-in.\n")
+    assert waiting.buttons == check_in.buttons
+    await ada.press(waiting, "2")
+    await ada.receive()  # the plan
+    card = await ada.receive()
     await ada.send("/today")
     where = await ada.receive()
     assert where.plain_text == (
-        "You're in the middle of today's session. Here's where you are:\n"
+        "You're in the middle of today's session, at 1/7 · Cat-Cow Stretch.\n"
         'Tap Start (or type "start") when you\'re in position; or "skip" or "stop".'
     )  # and what the step expects, with its buttons
     assert where.buttons == ["▶️ Start", "⏭ Skip", "⏹ Stop"]

@@ -239,6 +239,20 @@ class SessionView:
         where = self.where(exercise, block)
         return render(self.texts.hold, name=exercise.name, where=where, seconds=block.amount)
 
+    def where_you_are(self, state: SessionState) -> str:
+        """Where a session under way stands, and what its step expects (after /today)."""
+        t = self.texts
+        if state.phase is Phase.CHECK_IN:
+            where = t.in_progress_check_in
+        elif state.phase is Phase.CHECK_OUT:
+            where = t.in_progress_check_out
+        else:
+            exercise = self.exercise(state, state.item)
+            where = render(
+                t.in_progress, number=state.item + 1, total=len(state.plan), name=exercise.name
+            )
+        return f"{where}\n{self.hint(state.phase)}"
+
     def hint(self, phase: Phase) -> str:
         t = self.texts
         match phase:

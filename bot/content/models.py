@@ -277,7 +277,9 @@ class SessionTexts(Strict):
     hint_choice: Annotated[str, T()]
     hint_paused: Annotated[str, T()]
     resume_offer: Annotated[str, T("name")]
-    in_progress: Annotated[str, T()]
+    in_progress: Annotated[str, T("number", "total", "name")]
+    in_progress_check_in: Annotated[str, T()]
+    in_progress_check_out: Annotated[str, T()]
     stale: Annotated[str, L()]  # a pop-up answer: plain text
     start_button: Annotated[str, L()]
     done_button: Annotated[str, L()]

@@ -73,8 +73,7 @@ async def start_today(update: Update, context: BotContext, preferences: Preferen
         text = render(texts.resume_offer, name=exercise.name)
         await coach(context).show_where(row, text, resume=True)
     else:  # where they are, and what the live buttons (or typing) expect
-        hint = coach(context).view.hint(state.phase)
-        await coach(context).show_where(row, f"{texts.in_progress}\n{hint}")
+        await coach(context).show_where(row, coach(context).view.where_you_are(state))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
