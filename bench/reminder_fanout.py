@@ -26,9 +26,8 @@ from datetime import time as time_of_day
 from pathlib import Path
 
 from sqlalchemy import update
-from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, polling
 from bot.config import load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine, create_session_factory
@@ -88,33 +87,21 @@ async def run(users: int, quiet: bool) -> None:
                 last_reminder[0] = time.monotonic()
 
         fake.listen(on_message)
-        await app.initialize()
-        assert app.post_init is not None
-        assert app.updater is not None
-        await app.post_init(app)
-        await app.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
-        )
-        await app.start()  # starts the scheduler: the fan-out begins
-        started = time.monotonic()
         latencies: list[float] = []
 
         def delivered() -> int:
             return sum(1 for m in fake.messages if m.chat_id != person.id)
 
-        while delivered() < users and time.monotonic() - started < users / 10 + 60:
-            if not quiet:
-                sent_at = time.monotonic()
-                await person.send("/help")
-                await person.receive(timeout=30)
-                latencies.append(time.monotonic() - sent_at)
-            await asyncio.sleep(0.5)
-        elapsed = last_reminder[0] - started
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
+        async with polling(app):  # its start starts the scheduler: the fan-out begins
+            started = time.monotonic()
+            while delivered() < users and time.monotonic() - started < users / 10 + 60:
+                if not quiet:
+                    sent_at = time.monotonic()
+                    await person.send("/help")
+                    await person.receive(timeout=30)
+                    latencies.append(time.monotonic() - sent_at)
+                await asyncio.sleep(0.5)
+            elapsed = last_reminder[0] - started
         per_chat = Counter(m.chat_id for m in fake.messages if m.chat_id != person.id)
         latencies.sort()
         p50 = statistics.median(latencies) * 1000 if latencies else float("nan")

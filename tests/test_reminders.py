@@ -309,6 +309,35 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
     assert sorted(first + second) == list(range(1, 201))  # each once, none lost
 
 
+async def test_many_reminders_due_at_once_go_out_once_each(
+    run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, database_url: str
+) -> None:
+    """More than one claim's worth (claims start at 10 and double): each goes out once."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    async with create_session_factory(engine)() as session:
+        for user_id in range(1, 46):
+            await Repo(session).users.get_or_create(
+                UserProfile(user_id, f"User {user_id}"), WEDNESDAY
+            )
+        await session.execute(
+            update(Preferences).values(
+                reminder_time=time_of_day(7, 30), timezone="Europe/Berlin",
+                reminders_enabled=True, onboarding_step=None, next_reminder_at=WEDNESDAY,
+            )
+        )  # fmt: skip
+        await session.commit()
+    await engine.dispose()
+    users = [fake.user(user_id=user_id, first_name=f"User {user_id}") for user_id in range(1, 46)]
+    move_to(clock, WEDNESDAY)
+    async with run_bot():
+        for number, user in enumerate(users, start=1):
+            assert (await user.receive()).plain_text.startswith(f"⏰ Hi User {number}!")
+        await users[0].no_message(within=0.3)
+    sent = sorted(message.chat_id for message in fake.messages)
+    assert sent == list(range(1, 46))  # each once, none lost
+
+
 async def test_a_routine_done_before_its_reminder_names_tomorrows_as_the_next(
     ada: EmulatedUser, clock: FakeClock
 ) -> None:
