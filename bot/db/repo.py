@@ -386,66 +386,92 @@ class ReminderRepo:
         """Claim reminders due by `now` and move each user on to their next one.
 
         One missed by more than `grace` is recorded as missed, not sent.
+
+        Few statements, whatever the batch: on SQLite the one write lock is held from
+        the first write to the commit, and the senders of the last batch need it
+        meanwhile to record what they sent. The users move on to their next reminder
+        first: that write waits for any other claimer's commit (on SQLite; PostgreSQL
+        skips rows locked by one), so the reads after it see that claimer's deliveries.
         """
-        due = await self.session.scalars(
-            select(Preferences)
-            .where(Preferences.next_reminder_at <= now)
-            .order_by(Preferences.next_reminder_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        due = list(
+            await self.session.scalars(
+                select(Preferences)
+                .where(Preferences.next_reminder_at <= now)
+                .order_by(Preferences.next_reminder_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
         )
-        claimed: list[ClaimedReminder] = []
-        for preferences in list(due):
-            due_at = preferences.next_reminder_at
-            assert due_at is not None
-            user = await self.session.get(User, preferences.user_id)
-            assert user is not None
+        if not due:
+            return []
+        due_at = {preferences.user_id: _due(preferences) for preferences in due}
+        day_of: dict[int, date] = {}
+        for preferences in due:
+            when = due_at[preferences.user_id]
+            day_of[preferences.user_id] = when.astimezone(zone_info(preferences.timezone)).date()
+            preferences.next_reminder_at = due_next(preferences, max(when, now))
+        await self.session.flush()
+        ids = list(due_at)
+        days = set(day_of.values())
+        users = {u.id: u for u in await self.session.scalars(select(User).where(User.id.in_(ids)))}
+        deliveries = {
+            (delivery.user_id, delivery.local_date): delivery
+            for delivery in await self.session.scalars(
+                select(ReminderDelivery).where(
+                    ReminderDelivery.user_id.in_(ids), ReminderDelivery.local_date.in_(days)
+                )
+            )
+        }
+        done = await self._routines_done(ids, days)
+        claims: list[tuple[ReminderDelivery, User, Preferences]] = []
+        for preferences in due:
+            user = users[preferences.user_id]
             if user.blocked_at is not None:
                 preferences.next_reminder_at = None
                 continue
-            zone = zone_info(preferences.timezone)
-            local_date = due_at.astimezone(zone).date()
-            preferences.next_reminder_at = due_next(preferences, max(due_at, now))
-            delivery = await self.session.scalar(
-                select(ReminderDelivery).where(
-                    ReminderDelivery.user_id == user.id, ReminderDelivery.local_date == local_date
-                )
-            )
+            local_date, due_time = day_of[user.id], due_at[user.id]
+            delivery = deliveries.get((user.id, local_date))
             if delivery is not None and delivery.status != "snoozed":
                 continue  # this day's reminder was handled already
-            skip_as = "missed" if now - due_at > grace else None
-            if skip_as is None and await self.routine_done(user.id, local_date):
+            skip_as = "missed" if now - due_time > grace else None
+            if skip_as is None and (user.id, local_date) in done:
                 skip_as = "done"  # e.g. done in the morning, then the time moved to 19:00
             if skip_as is not None:
                 if delivery is None:
-                    self.session.add(_delivery(user.id, local_date, due_at, now, skip_as))
+                    self.session.add(_delivery(user.id, local_date, due_time, now, skip_as))
                 else:
                     delivery.status = skip_as
                 continue
             if delivery is None:
-                delivery = _delivery(user.id, local_date, due_at, now, "claimed")
+                delivery = _delivery(user.id, local_date, due_time, now, "claimed")
                 self.session.add(delivery)
             else:
-                delivery.status, delivery.claimed_at, delivery.due_at = "claimed", now, due_at
-            await self.session.flush()
-            claimed.append(_claimed(delivery, user, preferences))
-        return claimed
+                delivery.status, delivery.claimed_at, delivery.due_at = "claimed", now, due_time
+            claims.append((delivery, user, preferences))
+        await self.session.flush()  # the new deliveries get their ids
+        return [_claimed(delivery, user, preferences) for delivery, user, preferences in claims]
 
     async def routine_done(self, user_id: int, local_date: date) -> bool:
         """Whether the day's routine was finished with an exercise done (all skipped, or a
         single "Do it now" exercise, is not the routine): then its reminder is not sent."""
-        finished = await self.session.scalar(
-            select(GuidedSession.id)
+        return (user_id, local_date) in await self._routines_done([user_id], {local_date})
+
+    async def _routines_done(
+        self, user_ids: Collection[int], days: Collection[date]
+    ) -> set[tuple[int, date]]:
+        """Which of these users' days had their routine done (as `routine_done` says)."""
+        rows = await self.session.execute(
+            select(GuidedSession.user_id, GuidedSession.local_date)
+            .distinct()
             .where(
-                GuidedSession.user_id == user_id,
-                GuidedSession.local_date == local_date,
+                GuidedSession.user_id.in_(user_ids),
+                GuidedSession.local_date.in_(days),
                 GuidedSession.outcome == "finished",
                 GuidedSession.exercises_done > 0,
                 GuidedSession.single.is_(False),
             )
-            .limit(1)
         )
-        return finished is not None
+        return {(user_id, day) for user_id, day in rows}
 
     async def reclaim_stale(
         self, now: datetime, lease: timedelta, grace: timedelta, limit: int
@@ -527,6 +553,12 @@ def _delivery(
         user_id=user_id, local_date=local_date, due_at=due_at, status=status, claimed_at=now,
         snoozes=0,
     )  # fmt: skip
+
+
+def _due(preferences: Preferences) -> datetime:
+    """When a claimed reminder was due (never None: it was claimed for being due)."""
+    assert preferences.next_reminder_at is not None
+    return preferences.next_reminder_at
 
 
 def _claimed(delivery: ReminderDelivery, user: User, preferences: Preferences) -> ClaimedReminder:
