@@ -85,7 +85,7 @@ async def tick_times(url: str) -> list[float]:
         started = time.perf_counter()
         async with factory() as db:
             repo = Repo(db)
-            assert not await repo.reminders.claim_due(now, grace, 100)
+            assert not (await repo.reminders.claim_due(now, grace, 100)).taken
             assert not await repo.reminders.reclaim_stale(now, lease, grace, 100)
             assert not await repo.reminders.claim_summaries(now, grace, 100)
             await db.commit()

@@ -83,6 +83,12 @@ async def test_timezone_by_name_city_offset_and_location(
             f"Reminders daily at 07:30 ({zone}), every day."  # the same 07:30, in the new zone
         )
         assert reply.reply_markup == {"remove_keyboard": True}
+    await ada.send("/pause 3")
+    await ada.receive()
+    await ada.send("/timezone Berlin")  # while paused, no "Reminders daily at ..."
+    assert (await ada.receive()).plain_text == (
+        "🌍 Time zone set to Europe/Berlin: it's 08:00 on Tue there now."
+    )
     await ada.send("/timezone")
     usage = await ada.receive()
     assert "/timezone Europe/Berlin" in usage.plain_text

@@ -12,13 +12,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.app import BotApplication
+from bot.app import BotApplication, build_application
+from bot.config import Settings
+from bot.content import load_content
+from bot.context import BotContext
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences, ReminderDelivery, User
 from bot.db.repo import Repo, UserProfile
 from bot.emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import BotRunner, Database, FakeClock, fresh_postgres
+from bot.reminders import dispatcher
+from tests.conftest import QUICK, BotRunner, Database, FakeClock, fresh_postgres
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 from tests.test_cli import start_bot_process
 
@@ -298,36 +302,39 @@ async def test_two_dispatchers_claiming_at_once_never_claim_the_same_reminder(
         claimed: list[int] = []
         while True:
             async with factory() as db:
-                batch = await Repo(db).reminders.claim_due(now, timedelta(hours=2), limit=20)
+                taken = await Repo(db).reminders.claim_due(now, timedelta(hours=2), limit=20)
                 await db.commit()
-            if not batch:
+            if not taken.reminders:
                 return claimed
-            claimed += [reminder.user_id for reminder in batch]
+            claimed += [reminder.user_id for reminder in taken.reminders]
 
     first, second = await asyncio.gather(dispatcher(), dispatcher())
     await engine.dispose()
     assert sorted(first + second) == list(range(1, 201))  # each once, none lost
 
 
+async def seed_due(database_url: str, due: dict[int, datetime]) -> None:
+    """Subscribers set up for 07:30 in Berlin, each with their reminder due at `due[id]`."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    async with create_session_factory(engine)() as session:
+        for user_id, due_at in due.items():
+            await Repo(session).users.get_or_create(UserProfile(user_id, f"User {user_id}"), due_at)
+            await session.execute(
+                update(Preferences).where(Preferences.user_id == user_id).values(
+                    reminder_time=time_of_day(7, 30), timezone="Europe/Berlin",
+                    reminders_enabled=True, onboarding_step=None, next_reminder_at=due_at,
+                )
+            )  # fmt: skip
+        await session.commit()
+    await engine.dispose()
+
+
 async def test_many_reminders_due_at_once_go_out_once_each(
     run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, database_url: str
 ) -> None:
     """More than one claim's worth (claims start at 10 and double): each goes out once."""
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    async with create_session_factory(engine)() as session:
-        for user_id in range(1, 46):
-            await Repo(session).users.get_or_create(
-                UserProfile(user_id, f"User {user_id}"), WEDNESDAY
-            )
-        await session.execute(
-            update(Preferences).values(
-                reminder_time=time_of_day(7, 30), timezone="Europe/Berlin",
-                reminders_enabled=True, onboarding_step=None, next_reminder_at=WEDNESDAY,
-            )
-        )  # fmt: skip
-        await session.commit()
-    await engine.dispose()
+    await seed_due(database_url, dict.fromkeys(range(1, 46), WEDNESDAY))
     users = [fake.user(user_id=user_id, first_name=f"User {user_id}") for user_id in range(1, 46)]
     move_to(clock, WEDNESDAY)
     async with run_bot():
@@ -336,6 +343,25 @@ async def test_many_reminders_due_at_once_go_out_once_each(
         await users[0].no_message(within=0.3)
     sent = sorted(message.chat_id for message in fake.messages)
     assert sent == list(range(1, 46))  # each once, none lost
+
+
+async def test_one_round_of_sending_gets_past_a_backlog_of_missed_reminders(
+    fake: BotApiEmulator, settings: Settings, clock: FakeClock, database_url: str
+) -> None:
+    """Missed ones (due longer ago than the grace period) come first and are settled
+    without a send; the round goes on to the timely ones rather than end there."""
+    missed = dict.fromkeys(range(1, 31), WEDNESDAY - timedelta(hours=3))
+    await seed_due(database_url, missed | dict.fromkeys(range(31, 36), WEDNESDAY))
+    for user_id in range(1, 36):
+        fake.user(user_id=user_id, first_name=f"User {user_id}")
+    move_to(clock, WEDNESDAY)
+    application = build_application(settings, load_content(), clock, QUICK)
+    await application.initialize()  # not started: no job runs but the one called here
+    try:
+        await dispatcher.run(BotContext(application))
+    finally:
+        await application.shutdown()
+    assert sorted(message.chat_id for message in fake.messages) == list(range(31, 36))
 
 
 async def test_a_routine_done_before_its_reminder_names_tomorrows_as_the_next(
@@ -418,7 +444,9 @@ async def test_recording_the_send_never_overwrites_a_snooze_tapped_before_it(
             reminder_time=time_of_day(7, 30), timezone="Europe/Berlin", reminders_enabled=True,
             onboarding_step=None, next_reminder_at=now,
         ))  # fmt: skip
-        (claimed,) = await Repo(db).reminders.claim_due(now, timedelta(hours=2), limit=20)
+        (claimed,) = (
+            await Repo(db).reminders.claim_due(now, timedelta(hours=2), limit=20)
+        ).reminders
         await db.commit()
     async with factory() as tap:
         delivery = await Repo(tap).reminders.get(claimed.delivery_id)

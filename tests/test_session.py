@@ -311,6 +311,26 @@ async def test_words_that_mean_nothing_now_get_a_hint_with_the_buttons(
     assert buttons_now(fake, card) == []
 
 
+async def test_a_hint_during_a_hold_leaves_the_hold_and_its_countdown_alone(
+    ada: EmulatedUser, clock: FakeClock, fake: BotApiEmulator
+) -> None:
+    _, card = await start_today(ada)
+    await ada.press(card, "⏭ Skip")
+    await ada.press(await ada.receive(), "▶️ Start")
+    hold = await ada.receive()
+    assert "Child’s Pose</b>: hold for" in (hold.text or "")
+    await ada.send("banana")
+    hint = await ada.receive()
+    assert hint.plain_text == 'Reply "done", "pain", "skip" or "stop", or tap a button.'
+    assert hint.buttons == []  # the hold's message keeps them, under its countdown
+    assert buttons_now(fake, hold) == hold.buttons
+    clock.advance(seconds=25)
+    done = await ada.receive_edit(of=hold)
+    assert done.plain_text == "✅ Child’s Pose: hold done."
+    assert buttons_now(fake, hint) == []
+    assert (await ada.receive()).plain_text.startswith("3/7 · Bridge Exercise")
+
+
 async def test_a_hold_survives_a_restart_and_ends_once(
     run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:

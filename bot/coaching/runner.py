@@ -93,6 +93,9 @@ class Coach:
     async def show_where(self, row: GuidedSession, text: str, *, resume: bool = False) -> None:
         """Re-send the session's live buttons under `text` (after /today, or a hint)."""
         state = self.repo.sessions.state_of(row)
+        if state.phase is Phase.HOLD:  # its countdown edits the hold's message, buttons and all
+            await self._send(row.user_id, text, None)
+            return
         markup = (
             self.view.resume_keyboard(row.id, state)
             if resume

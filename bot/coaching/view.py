@@ -191,7 +191,7 @@ class SessionView:
         if names is not None:
             return names[side]
         name = self.texts.side_left if side == "left" else self.texts.side_right
-        return render(self.texts.side_limb, side=name, limb=self.limb(exercise))
+        return label(self.texts.side_limb, side=name, limb=self.limb(exercise))  # plain text
 
     def plan(self, routine: Routine, day_name: dict[date, str]) -> str:
         t = self.texts

@@ -243,7 +243,7 @@ class SessionTexts(Strict):
     limb_leg: Annotated[str, L()]
     side_left: Annotated[str, L()]
     side_right: Annotated[str, L()]
-    side_limb: Annotated[str, T("side", "limb")]
+    side_limb: Annotated[str, L("side", "limb")]
     where: Annotated[str, T("side")]
     intro: Annotated[str, T("number", "total", "name", "purpose", "steps", "dose", "safety")]
     step_line: Annotated[str, T("number", "text")]

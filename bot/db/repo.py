@@ -376,13 +376,22 @@ class ClaimedReminder:
     snoozes: int
 
 
+@dataclass(frozen=True)
+class ClaimedBatch:
+    """What one claim took: the reminders to send, and how many due rows it took in all
+    (a missed, done or blocked one is taken and settled without a send)."""
+
+    reminders: list[ClaimedReminder]
+    taken: int
+
+
 class ReminderRepo:
     """Claiming due reminders: each user's day is claimed once, across processes."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def claim_due(self, now: datetime, grace: timedelta, limit: int) -> list[ClaimedReminder]:
+    async def claim_due(self, now: datetime, grace: timedelta, limit: int) -> ClaimedBatch:
         """Claim reminders due by `now` and move each user on to their next one.
 
         One missed by more than `grace` is recorded as missed, not sent.
@@ -403,7 +412,7 @@ class ReminderRepo:
             )
         )
         if not due:
-            return []
+            return ClaimedBatch([], 0)
         due_at = {preferences.user_id: _due(preferences) for preferences in due}
         day_of: dict[int, date] = {}
         for preferences in due:
@@ -449,7 +458,10 @@ class ReminderRepo:
                 delivery.status, delivery.claimed_at, delivery.due_at = "claimed", now, due_time
             claims.append((delivery, user, preferences))
         await self.session.flush()  # the new deliveries get their ids
-        return [_claimed(delivery, user, preferences) for delivery, user, preferences in claims]
+        reminders = [
+            _claimed(delivery, user, preferences) for delivery, user, preferences in claims
+        ]
+        return ClaimedBatch(reminders, len(due))
 
     async def routine_done(self, user_id: int, local_date: date) -> bool:
         """Whether the day's routine was finished with an exercise done (all skipped, or a

@@ -37,7 +37,7 @@ class Dose:
     sets: int
     hold_seconds: int | None
     repeats: int  # holds per side (or in all)
-    sides: tuple[str, ...]  # ("left", "right") for per-side exercises, else ("",)
+    sides: tuple[str, ...]  # "left" and "right" in the order done (per-side work), else ("",)
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,10 @@ async def set_zone(
     moment = local_moment(context.content, context.now(), zone)
     texts = context.content.messages.preferences
     reply = render(texts.timezone_set, zone=zone, local_time=moment)
-    if preferences.onboarding_step is None:  # the reminder's time is now in this zone
+    coming = preferences.reminders_enabled and not is_paused(
+        context.now(), preferences.paused_at, preferences.paused_until
+    )
+    if preferences.onboarding_step is None and coming:  # their time is now in this zone
         reply = f"{reply}\n{summary(context.content, preferences)}"
     await send(update, reply, ReplyKeyboardRemove())
     await onboarding.resume(update, context, preferences)  # if still setting up

@@ -86,7 +86,8 @@ async def run(context: BotContext) -> None:
             now = services.clock.now()
             async with services.session_factory() as db:
                 repo = Repo(db)
-                claimed = await repo.reminders.claim_due(now, grace, batch)
+                due = await repo.reminders.claim_due(now, grace, batch)
+                claimed = due.reminders
                 claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
                 summaries = await repo.reminders.claim_summaries(now, grace, CLAIM_BATCH)
                 await db.commit()
@@ -100,7 +101,7 @@ async def run(context: BotContext) -> None:
                 await send_weekly_summary(context.bot, services, user_id)
             # Claiming twice as many takes less time than sending these: the queue stays fed.
             batch = min(batch * 2, CLAIM_BATCH)
-            if not claimed and not summaries:
+            if not due.taken and not claimed and not summaries:  # (a missed one is taken)
                 await queue.join()
                 return
     finally:  # idle by now, unless something failed: then the leases resend
