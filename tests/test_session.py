@@ -221,6 +221,43 @@ async def test_severe_pain_stops_the_session_with_safety_advice(
     assert await pending_timers(db) == 0
 
 
+async def test_severe_pain_at_the_check_in_stops_without_offering_a_routine(
+    ada: EmulatedUser, db: Database
+) -> None:
+    await ada.send("/today")
+    await ada.press(await ada.receive(), "7")
+    stop = await ada.receive()
+    assert stop.plain_text.startswith("🛑 Let's stop today's session here.")
+    await ada.no_message()  # no "Today's routine" before or after it
+    assert await sessions_of(db, 6001) == [("abandoned", "severe_pain")]
+
+
+async def test_the_last_question_left_unanswered_still_counts_the_session(
+    ada: EmulatedUser, clock: FakeClock, db: Database
+) -> None:
+    _, card = await start_today(ada)
+    await ada.press(card, "▶️ Start")
+    await ada.press(await ada.receive(), "✅ Done")  # Cat-Cow done
+    for _ in range(6):
+        await ada.receive()  # the next card
+        await ada.send("skip")
+    assert (await ada.receive()).plain_text.startswith("🎉")  # "How is your back now?"
+    await ada.send("bridge")  # a name at the last question offers no swap
+    assert "whole number from 0" in (await ada.receive()).plain_text
+    await ada.send("/stretch bridge")
+    await ada.press(await ada.receive(), "▶️ Do it now")  # nor does "Do it now"
+    left = await ada.receive()
+    assert left.plain_text.startswith("You've done today's exercises; one question is left.")
+    clock.advance(minutes=5)
+    nudge = await ada.receive()
+    assert nudge.plain_text.startswith("👋 Still with me? Send how your back is now")
+    clock.advance(minutes=25)
+    summary = await ada.receive()
+    assert "Session complete" in summary.plain_text
+    assert "Streak: 1 day" in summary.plain_text
+    assert await sessions_of(db, 6001) == [("finished", "finished")]
+
+
 async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: EmulatedUser) -> None:
     overview, first = await start_today(ada, rating="6")
     assert "gentle stretches only" in overview.plain_text

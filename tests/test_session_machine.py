@@ -254,6 +254,14 @@ def test_idle_nudge_then_pause_then_resume() -> None:
     assert (state.phase, effects) == (Phase.INTRO, [ShowIntro(0)])
 
 
+def test_an_unanswered_last_question_finishes_the_session_rather_than_pause_it() -> None:
+    state = in_phase(Phase.CHECK_OUT)
+    state, effects = run(state, TimerFired(Timer.NUDGE, version=state.version))
+    assert effects == [Nudge(Phase.CHECK_OUT)]
+    state, effects = run(state, TimerFired(Timer.IDLE, version=state.version))
+    assert (state.phase, state.pain_after, effects) == (Phase.FINISHED, None, [Finished()])
+
+
 def test_a_reply_that_means_nothing_now_gets_a_hint() -> None:
     state = in_phase(Phase.REPS)
     assert step(state, Rating(3), NOW).effects == [Hint(Phase.REPS)]

@@ -134,7 +134,7 @@ class Coach:
         if any(isinstance(effect, Finished) for effect in transition.effects):
             summary = await self._summary(row, after, preferences)
         outs = self.view.effects(before, after, transition.effects, summary)
-        if plan_text is not None:
+        if plan_text is not None and after.phase is not Phase.ABANDONED:  # not for severe pain
             outs.insert(0, Send(plan_text))
         if opening is not None:
             outs.insert(0, Send(opening))

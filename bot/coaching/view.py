@@ -346,6 +346,8 @@ class SessionView:
                     out.append(Send(self.finished(after, summary)))
                 case Stopped():
                     out.append(Send(t.stopped))
+                case Nudge(phase=Phase.CHECK_OUT):
+                    out.append(Send(t.nudge_check_out))
                 case Nudge():
                     out.append(Send(t.nudge))
                 case IdlePaused():

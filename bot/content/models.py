@@ -270,6 +270,7 @@ class SessionTexts(Strict):
     no_reminder: Annotated[str, T()]
     stopped: Annotated[str, T()]
     nudge: Annotated[str, T()]
+    nudge_check_out: Annotated[str, T()]
     idle_paused: Annotated[str, T()]
     hint_rating: Annotated[str, T()]
     hint_intro: Annotated[str, T()]

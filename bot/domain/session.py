@@ -44,6 +44,8 @@ class Phase(StrEnum):
 
 ACTIVE = frozenset(Phase) - {Phase.FINISHED, Phase.ABANDONED}
 WORKING = frozenset({Phase.INTRO, Phase.HOLD, Phase.SWITCH, Phase.REPS, Phase.REST})
+# Where another exercise can take the current one's place.
+SWAPPABLE = WORKING | {Phase.PAIN_CHOICE, Phase.PAUSED}
 
 
 class Timer(StrEnum):
@@ -353,7 +355,7 @@ def _on_reply(state: SessionState, event: Event, now: datetime) -> Transition:
             return _next_exercise(replace(state, skipped=(*state.skipped, state.exercise_id)), now)
         case Rating(value=value) if phase is Phase.PAIN_RATING:
             return _on_pain_rating(state, value, now)
-        case Swap(item=new) if phase in WORKING or phase in (Phase.PAIN_CHOICE, Phase.PAUSED):
+        case Swap(item=new) if phase in SWAPPABLE:
             rest = tuple(
                 i for i in state.plan[state.item + 1 :] if i.exercise_id != new.exercise_id
             )
@@ -390,6 +392,8 @@ def _on_timer(state: SessionState, timer: Timer, now: datetime) -> Transition:
         case Timer.NUDGE:
             nudged = _moved(state, timer=Timer.IDLE, due_at=now + PAUSE_AFTER_NUDGE)
             return Transition(nudged, [Nudge(state.phase)])
+        case Timer.IDLE if state.phase is Phase.CHECK_OUT:  # every exercise is behind them
+            return _finish(state)
         case Timer.IDLE:
             paused = _moved(state, phase=Phase.PAUSED, resume_phase=state.phase)
             return Transition(paused, [IdlePaused()])

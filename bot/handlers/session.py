@@ -16,7 +16,19 @@ from bot.content.templates import label, render
 from bot.context import BotContext
 from bot.db.models import GuidedSession, Preferences
 from bot.domain.onboarding import Step
-from bot.domain.session import Done, Event, Pain, Phase, Rating, Skip, Stale, Start, Stop, Swap
+from bot.domain.session import (
+    SWAPPABLE,
+    Done,
+    Event,
+    Pain,
+    Phase,
+    Rating,
+    Skip,
+    Stale,
+    Start,
+    Stop,
+    Swap,
+)
 from bot.domain.stretch_search import Found, find
 from bot.domain.timezones import local_day
 from bot.domain.words import parse_rating, session_word
@@ -144,8 +156,8 @@ async def on_typed(
         state = context.repo.sessions.state_of(row)
         asked = find(text, context.content.catalogue.exercises)
         current = state.exercise_id if state.plan else None
-        begun = state.phase is not Phase.CHECK_IN  # before that, a swap has nothing to swap
-        if begun and isinstance(asked, Found) and asked.exercise_id != current:
+        swappable = state.phase in SWAPPABLE  # not at the check-in or the last question
+        if swappable and isinstance(asked, Found) and asked.exercise_id != current:
             exercise = context.content.catalogue.by_id(asked.exercise_id)
             assert exercise is not None
             await offer_swap(update, context, row, exercise)
@@ -167,11 +179,16 @@ async def do_now(
         await send(update, step_text or texts.not_set_up)
         return
     row = await todays_open_session(context, preferences)
-    if row is not None and context.repo.sessions.state_of(row).phase is Phase.CHECK_IN:
-        await coach(context).close(row, "stopped")
-    elif row is not None:
-        await offer_swap(update, context, row, exercise)
-        return
+    state = context.repo.sessions.state_of(row) if row is not None else None
+    if row is not None and state is not None:
+        if state.phase is Phase.CHECK_IN:
+            await coach(context).close(row, "stopped")
+        elif state.phase in SWAPPABLE:
+            await offer_swap(update, context, row, exercise)
+            return
+        else:  # a pain question is open: that comes first
+            await coach(context).show_where(row, coach(context).view.where_you_are(state))
+            return
     item = await coach(context).item_for(preferences.user_id, exercise.id, preferences.timezone)
     await coach(context).begin(preferences.user_id, preferences, (item,))
 
