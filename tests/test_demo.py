@@ -176,7 +176,7 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
             ("1", "[9]  [10]"),
             ("2", "[3] 07:30"),
             ("3", "(to share a location, type a city or coordinates: 52.52, 13.40)"),
-            ("52.52, 13.40", "All set! Reminders daily at 07:30 (Europe/Berlin)"),
+            ("52.52, 13.40", "All set! Reminders at 07:30 (Europe/Berlin)"),
             ("/today", "1/7 · Cat-Cow Stretch"),  # the pain from setting up is today's
             ("1", "Tap Done"),  # [1] ▶️ Start
             ("1", "2/7 · Child’s Pose"),  # [1] ✅ Done

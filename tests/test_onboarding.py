@@ -62,7 +62,7 @@ async def test_the_whole_onboarding_by_buttons(
     done = await ada.receive()
     # 07:00 UTC on 24 Nov 2026 is 08:00 in Berlin, a Tuesday.
     assert "Time zone set to Europe/Berlin: it's 08:00 on Tue there now." in done.plain_text
-    assert "All set! Reminders daily at 07:30 (Europe/Berlin), every day." in done.plain_text
+    assert "All set! Reminders at 07:30 (Europe/Berlin), every day." in done.plain_text
     assert done.reply_markup == {"remove_keyboard": True}
 
     stored = await preferences_of(db, 3001)
@@ -88,7 +88,7 @@ async def test_the_whole_onboarding_by_typing(
     assert asked.plain_text.startswith("⏰ Noted: 19:30, your local time.")
     await bo.send("Asia/Kathmandu")
     done = await bo.receive()
-    assert "Reminders daily at 19:30 (Asia/Kathmandu), every day." in done.plain_text
+    assert "Reminders at 19:30 (Asia/Kathmandu), every day." in done.plain_text
     # 07:00 UTC is 12:45 in Kathmandu (UTC+05:45).
     assert "it's 12:45 on Tue there now" in done.plain_text
     assert await pain_ratings(db, 3002) == [(4, "baseline")]
@@ -182,7 +182,7 @@ async def test_bad_answers_get_a_hint_and_the_question_again(
         assert reply.reply_markup is not None
         assert "keyboard" in reply.reply_markup
     await di.send("utc+5:30")
-    assert "Reminders daily at 06:45 (UTC+05:30)" in (await di.receive()).plain_text
+    assert "Reminders at 06:45 (UTC+05:30)" in (await di.receive()).plain_text
 
 
 async def test_a_location_at_sea_gets_the_nautical_zone(
@@ -240,10 +240,7 @@ async def test_start_for_someone_set_up_shows_their_settings_and_wipes_nothing(
     await onboard_by_buttons(gus, time="06:30", zone="Tokyo")
     await gus.send("/start")
     reply = await gus.receive()
-    assert (
-        reply.plain_text
-        == "Welcome back, Gus!\n\nReminders daily at 06:30 (Asia/Tokyo), every day."
-    )
+    assert reply.plain_text == "Welcome back, Gus!\n\nReminders at 06:30 (Asia/Tokyo), every day."
     stored = await preferences_of(db, 3008)
     assert (stored.timezone, str(stored.reminder_time)) == ("Asia/Tokyo", "06:30:00")
     assert await pain_ratings(db, 3008) == [(2, "baseline")]
@@ -271,7 +268,7 @@ async def test_a_time_or_zone_sent_while_setting_up_is_kept_and_setting_up_goes_
     await cy.press(await cy.receive(), "No, none of these")
     await cy.press(await cy.receive(), "3")
     done = await cy.receive()  # neither the time nor the zone is asked (or confirmed) again
-    assert done.plain_text == "✅ All set! Reminders daily at 07:00 (Europe/Berlin), every day."
+    assert done.plain_text == "✅ All set! Reminders at 07:00 (Europe/Berlin), every day."
     stored = await preferences_of(db, 3003)
     assert (stored.onboarding_step, stored.reminders_enabled) == (None, True)
 
@@ -292,7 +289,7 @@ async def test_a_time_sent_once_the_zone_is_chosen_is_not_asked_again(
     await ed.receive()  # and again
     await ed.send("4")  # the pain question's answer; nothing more to ask
     done = await ed.receive()
-    assert done.plain_text == "✅ All set! Reminders daily at 06:30 (Asia/Tokyo), every day."
+    assert done.plain_text == "✅ All set! Reminders at 06:30 (Asia/Tokyo), every day."
     assert await pain_ratings(db, 3010) == [(4, "baseline")]
 
 

@@ -80,12 +80,12 @@ async def test_timezone_by_name_city_offset_and_location(
         reply = await ada.receive()
         assert reply.plain_text == (
             f"🌍 Time zone set to {zone}: it's {local} on Tue there now.\n"
-            f"Reminders daily at 07:30 ({zone}), every day."  # the same 07:30, in the new zone
+            f"Reminders at 07:30 ({zone}), every day."  # the same 07:30, in the new zone
         )
         assert reply.reply_markup == {"remove_keyboard": True}
     await ada.send("/pause 3")
     await ada.receive()
-    await ada.send("/timezone Berlin")  # while paused, no "Reminders daily at ..."
+    await ada.send("/timezone Berlin")  # while paused, no "Reminders at ..."
     assert (await ada.receive()).plain_text == (
         "🌍 Time zone set to Europe/Berlin: it's 08:00 on Tue there now."
     )

@@ -195,13 +195,21 @@ async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
     assert (await ada.receive()).plain_text.startswith("2/7 · Child’s Pose")
     await ada.send("stop")
     assert (await ada.receive()).plain_text.startswith("⏹ Session stopped.")
+    await ada.send("/today")
+    await ada.press(await ada.receive(), "2")
+    assert "Left out Cat-Cow Stretch: it hurt earlier today." in (await ada.receive()).plain_text
+    await ada.receive()  # the first card
+    await ada.send("stop")
+    await ada.receive()
     clock.advance(days=1)
     await ada.receive()  # Wednesday's reminder
     overview, first = await start_today(ada)
     assert "Left out Cat-Cow Stretch: it hurt on Tue." in overview.plain_text
     assert "1. Child’s Pose" in overview.plain_text
     assert first.plain_text.startswith("1/6 · Child’s Pose")
-    assert await sessions_of(db, 6001) == [("abandoned", "stopped"), ("intro", None)]
+    assert await sessions_of(db, 6001) == [
+        ("abandoned", "stopped"), ("abandoned", "stopped"), ("intro", None),
+    ]  # fmt: skip
 
 
 async def test_severe_pain_stops_the_session_with_safety_advice(
@@ -256,6 +264,9 @@ async def test_the_last_question_left_unanswered_still_counts_the_session(
     assert "Session complete" in summary.plain_text
     assert "Streak: 1 day" in summary.plain_text
     assert await sessions_of(db, 6001) == [("finished", "finished")]
+    await ada.send("/today")  # once more: it says so, then goes on
+    assert (await ada.receive()).plain_text.startswith("You've done today's routine already")
+    assert (await ada.receive()).plain_text.startswith("🌅 Let's do today's routine.")
 
 
 async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: EmulatedUser) -> None:

@@ -39,6 +39,7 @@ def test_parse_time(text: str, expected: time | None) -> None:
         ("UTC-12", "UTC-12:00"), ("UTC+0", "UTC"),
         ("UTC+15", None), ("UTC-13", None), ("UTC+5:75", None), ("Mars/Olympus", None),
         ("Atlantis", None), ("", None),
+        ("EST", "America/New_York"), ("pdt", "America/Los_Angeles"), ("MST", "MST"),
         ("52.52, 13.40", "Europe/Berlin"), ("35.68 139.69", "Asia/Tokyo"),
         ("-33.87,151.21", "Australia/Sydney"), ("40.71, -74.01", "America/New_York"),
         ("0.0, -150.0", "UTC-10:00"), ("95.0, 13.4", None), ("52, 13", None),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -158,11 +158,7 @@ class Coach:
         today = self.now.astimezone(zone).date()
         made = routine.plan(self.content.catalogue.exercises, history, today)
         items = tuple(Item(p.exercise.id, p.dose) for p in made.exercises)
-        names = self.content.messages.calendar.day_names
-        days: dict[date, str] = {
-            left.hurt_on: names[left.hurt_on.weekday()] for left in made.left_out
-        }
-        return items, self.view.plan(made, days)
+        return items, self.view.plan(made, today)
 
     async def _record_pain(self, row: GuidedSession, before: SessionState, event: Event) -> None:
         rating = event.rating if isinstance(event, CheckedIn) else None

@@ -193,7 +193,14 @@ class SessionView:
         name = self.texts.side_left if side == "left" else self.texts.side_right
         return label(self.texts.side_limb, side=name, limb=self.limb(exercise))  # plain text
 
-    def plan(self, routine: Routine, day_name: dict[date, str]) -> str:
+    def when(self, day: date, today: date) -> str:
+        """When a left-out exercise hurt, as the plan says it: earlier today, or on Tue."""
+        if day == today:
+            return self.texts.hurt_today
+        names = self.content.messages.calendar.day_names
+        return label(self.texts.hurt_on_day, day=names[day.weekday()])  # plain text
+
+    def plan(self, routine: Routine, today: date) -> str:
         t = self.texts
         if not routine.exercises:
             lines = [t.nothing_planned]
@@ -211,7 +218,7 @@ class SessionView:
         if routine.gentler:
             lines.append("\n" + t.plan_gentler)
         lines += [
-            render(t.left_out, name=left.exercise.name, day=day_name[left.hurt_on])
+            render(t.left_out, name=left.exercise.name, when=self.when(left.hurt_on, today))
             for left in routine.left_out
         ]
         return "\n".join(lines)

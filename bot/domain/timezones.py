@@ -65,6 +65,17 @@ def _offset_name(offset: timedelta) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
+# North America's zone abbreviations, as people type them: "EST" means New York's time,
+# summer included, not the tz database's fixed-offset EST. ("MST" stays the fixed zone:
+# Arizona keeps it all year.)
+_ABBREVIATIONS = {
+    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
+    "mdt": "America/Denver", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+}  # fmt: skip
+
+
 def parse_timezone(text: str) -> str | None:
     """The zone someone means (a name, a city, an offset or coordinates), as a storable
     name, or None if it is not one."""
@@ -72,6 +83,8 @@ def parse_timezone(text: str) -> str | None:
     folded = cleaned.casefold()
     if folded in ("utc", "gmt", "z", "zulu"):
         return "UTC"
+    if folded in _ABBREVIATIONS:
+        return _ABBREVIATIONS[folded]
     if match := _OFFSET.match(folded):
         minutes = int(match["minutes"] or 0)
         if minutes >= 60:

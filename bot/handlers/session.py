@@ -77,6 +77,9 @@ async def start_today(update: Update, context: BotContext, preferences: Preferen
         return
     row = await todays_open_session(context, preferences)
     if row is None:
+        today = local_day(context.now(), preferences.timezone)
+        if await context.repo.reminders.routine_done(preferences.user_id, today):
+            await send(update, texts.again_today)
         await coach(context).begin(preferences.user_id, preferences)
         return
     state = context.repo.sessions.state_of(row)
