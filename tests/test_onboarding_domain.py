@@ -82,7 +82,23 @@ def test_an_answer_to_another_step_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "rating"),
-    [("0", 0), ("10", 10), (" 4 ", 4), ("4 out of 10", 4), ("pain 6", 6), ("11", None), ("", None)],
+    [
+        ("0", 0),
+        ("10", 10),
+        (" 4 ", 4),
+        ("4 out of 10", 4),
+        ("pain 6", 6),
+        ("11", None),
+        ("", None),
+        ("three", 3),
+        ("it's like a 3", 3),
+        ("about 5/10", 5),
+        ("Ten!", 10),
+        ("maybe a seven", 7),
+        ("a lot", None),
+        ("3 4", None),
+        ("pain", None),
+    ],
 )
 def test_pain_ratings(text: str, rating: int | None) -> None:
     assert parse_rating(text) == rating

@@ -114,15 +114,27 @@ def means_no(text: str) -> bool:
     return normalise(text) in NO
 
 
-_RATING = re.compile(r"^(?:pain\s*)?(\d{1,2})(?:\s*(?:/|out of)\s*10)?$")
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+_RATING = re.compile(
+    r"^(?:(?:pain|my pain is|it's|its|it is|about|around|maybe|like|i'd say)\s*)*"
+    r"(?:a\s+)?(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:\s*(?:/|out of)\s*10)?$"
+)
 
 
 def parse_rating(text: str) -> int | None:
-    """A 0-10 pain rating: "3", "3/10", "3 out of 10", "pain 3"; None otherwise."""
+    """A 0-10 pain rating: "3", "3/10", "3 out of 10", "pain 3", "three", "it's like a 3";
+    None otherwise."""
     match = _RATING.match(normalise(text))
-    if match is None or int(match[1]) > 10:
+    if match is None:
         return None
-    return int(match[1])
+    value = _NUMBER_WORDS.get(match[1])
+    value = int(match[1]) if value is None else value
+    return value if value <= 10 else None
 
 
 def session_word(text: str) -> str | None:
