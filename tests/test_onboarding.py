@@ -160,6 +160,11 @@ async def test_bad_answers_get_a_hint_and_the_question_again(
     assert "Please tap a button" in (await di.receive()).plain_text
     await di.send("none of these")
     await di.receive()
+    await di.send("/help")  # in the middle of setting up: help, then back to the question
+    assert "/today" in (await di.receive()).plain_text
+    again = await di.receive()
+    assert again.plain_text.startswith("How much does your back hurt today")
+    assert again.buttons == [str(n) for n in range(11)]
     for bad in ("11", "-2", "lots"):
         await di.send(bad)
         assert "whole number from 0 (no pain) to 10" in (await di.receive()).plain_text

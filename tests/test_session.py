@@ -190,7 +190,8 @@ async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
     await ada.receive()
     await ada.send("5")
     assert (await ada.receive()).plain_text == (
-        "⏭ Skipping Cat-Cow Stretch. I'll leave it out of your routine for a while."
+        "⏭ Skipping Cat-Cow Stretch. I'll leave it out of your routine for a while. "
+        'Move gently; if the pain stays or gets worse, say "stop" and rest.'
     )
     assert (await ada.receive()).plain_text.startswith("2/7 · Child’s Pose")
     await ada.send("stop")
