@@ -62,11 +62,13 @@ async def test_logs_name_updates_and_users_but_not_what_they_wrote_nor_the_token
     fake.inject_error("sendMessage", 500, "Internal Server Error")  # retried
     await dora.send("/help")
     await dora.receive()
+    await dora.receive()  # (setting up: the open question again)
     fake.inject_error("sendMessage", 400, "Bad Request: can't parse entities: boom")
     await dora.send("/help")  # the handler fails; the error handler says sorry
     assert "something went wrong" in (await dora.receive()).plain_text
     await dora.send("/help")  # and the bot keeps running
     assert "/today" in (await dora.receive()).plain_text
+    await dora.receive()
     await fake.wait_until_fetched()
     await bot.update_queue.join()
 
