@@ -333,7 +333,6 @@ async def seed_due(database_url: str, due: dict[int, datetime]) -> None:
 async def test_many_reminders_due_at_once_go_out_once_each(
     run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, database_url: str
 ) -> None:
-    """More than one claim's worth (claims start at 10 and double): each goes out once."""
     await seed_due(database_url, dict.fromkeys(range(1, 46), WEDNESDAY))
     users = [fake.user(user_id=user_id, first_name=f"User {user_id}") for user_id in range(1, 46)]
     move_to(clock, WEDNESDAY)
@@ -350,9 +349,9 @@ async def test_one_round_of_sending_gets_past_a_backlog_of_missed_reminders(
 ) -> None:
     """Missed ones (due longer ago than the grace period) come first and are settled
     without a send; the round goes on to the timely ones rather than end there."""
-    missed = dict.fromkeys(range(1, 31), WEDNESDAY - timedelta(hours=3))
-    await seed_due(database_url, missed | dict.fromkeys(range(31, 36), WEDNESDAY))
-    for user_id in range(1, 36):
+    missed = dict.fromkeys(range(1, 121), WEDNESDAY - timedelta(hours=3))  # over a claim's 100
+    await seed_due(database_url, missed | dict.fromkeys(range(121, 126), WEDNESDAY))
+    for user_id in range(1, 126):
         fake.user(user_id=user_id, first_name=f"User {user_id}")
     move_to(clock, WEDNESDAY)
     application = build_application(settings, load_content(), clock, QUICK)
@@ -361,7 +360,7 @@ async def test_one_round_of_sending_gets_past_a_backlog_of_missed_reminders(
         await dispatcher.run(BotContext(application))
     finally:
         await application.shutdown()
-    assert sorted(message.chat_id for message in fake.messages) == list(range(31, 36))
+    assert sorted(message.chat_id for message in fake.messages) == list(range(121, 126))
 
 
 async def test_a_routine_done_before_its_reminder_names_tomorrows_as_the_next(

@@ -36,7 +36,6 @@ from bot.transport import Lane, unreachable
 logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 100
-FIRST_BATCH = 10  # the first claims are small, so that sending starts at once
 SENDING_AT_ONCE = 8  # reminders in flight together
 LEASE = timedelta(minutes=2)  # a claim not sent by then is taken to be lost
 LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
@@ -64,8 +63,7 @@ async def run(context: BotContext) -> None:
 
     Claiming the next batch overlaps with sending this one, and several sends are
     in flight at once: the overall send budget (bot/transport.py), not the time
-    one request takes, sets the pace. Batches start small and double, so the first
-    reminder goes out without waiting for a claim of a hundred.
+    one request takes, sets the pace.
     """
     services = context.services
     grace = timedelta(minutes=services.settings.reminder_grace_minutes)
@@ -80,13 +78,12 @@ async def run(context: BotContext) -> None:
                 queue.task_done()
 
     senders = [asyncio.create_task(send_from_queue()) for _ in range(SENDING_AT_ONCE)]
-    batch = FIRST_BATCH
     try:
         while True:
             now = services.clock.now()
             async with services.session_factory() as db:
                 repo = Repo(db)
-                due = await repo.reminders.claim_due(now, grace, batch)
+                due = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
                 claimed = due.reminders
                 claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
                 summaries = await repo.reminders.claim_summaries(now, grace, CLAIM_BATCH)
@@ -99,8 +96,6 @@ async def run(context: BotContext) -> None:
                 await queue.put((reminder, text))
             for user_id in summaries:
                 await send_weekly_summary(context.bot, services, user_id)
-            # Claiming twice as many takes less time than sending these: the queue stays fed.
-            batch = min(batch * 2, CLAIM_BATCH)
             if not due.taken and not claimed and not summaries:  # (a missed one is taken)
                 await queue.join()
                 return
