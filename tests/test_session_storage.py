@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain import session_codec
 from bot.domain.progress import streak
-from bot.domain.schedule import local_instant, next_reminder, next_reminder_after_day
+from bot.domain.schedule import day_end, local_instant, next_reminder
 from bot.domain.session import Phase
 from bot.domain.weekdays import EVERY_DAY, WEEKENDS
 from bot.domain.words import session_word
@@ -101,6 +101,13 @@ def test_next_reminder_follows_weekdays_half_hour_zones_and_pauses() -> None:
         tuesday, time(7, 30), BERLIN, EVERY_DAY, paused_at=tuesday, paused_until=paused_until
     ) == datetime(2026, 12, 11, 6, 30, tzinfo=UTC)
     assert next_reminder(tuesday, time(7, 30), BERLIN, EVERY_DAY, paused_at=tuesday) is None
+
+
+def next_reminder_after_day(
+    day: date, now: datetime, at: time, zone: ZoneInfo, weekdays: int
+) -> datetime | None:
+    """As the session summary asks it once `day`'s routine is done."""
+    return next_reminder(max(now, day_end(day, zone)), at, zone, weekdays)
 
 
 def test_once_a_days_routine_is_done_the_next_reminder_is_on_a_later_day() -> None:

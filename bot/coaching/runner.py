@@ -23,7 +23,7 @@ from bot.db.models import GuidedSession, Preferences
 from bot.db.repo import Repo
 from bot.domain import routine, session
 from bot.domain.progress import streak
-from bot.domain.schedule import next_reminder, next_reminder_after_day
+from bot.domain.schedule import day_end, next_reminder
 from bot.domain.session import (
     CheckedIn,
     Event,
@@ -178,17 +178,14 @@ class Coach:
         zone = zone_info(preferences.timezone)
         upcoming = None
         if preferences.reminders_enabled and preferences.reminder_time is not None:
-            pause = (preferences.paused_at, preferences.paused_until)
+            after = self.now
             # As the dispatcher decides: a day whose routine is done gets no reminder.
             if await self.repo.reminders.routine_done(row.user_id, row.local_date):
-                upcoming = next_reminder_after_day(
-                    row.local_date, self.now, preferences.reminder_time, zone,
-                    preferences.weekdays, *pause,
-                )  # fmt: skip
-            else:
-                upcoming = next_reminder(
-                    self.now, preferences.reminder_time, zone, preferences.weekdays, *pause
-                )
+                after = max(after, day_end(row.local_date, zone))
+            upcoming = next_reminder(
+                after, preferences.reminder_time, zone, preferences.weekdays,
+                preferences.paused_at, preferences.paused_until,
+            )  # fmt: skip
         reminder_text = None
         if upcoming is not None:
             reminder_text = render(

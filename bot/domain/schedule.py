@@ -30,18 +30,9 @@ def local_instant(day: date, at: time, zone: tzinfo) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def next_reminder_after_day(
-    day: date,
-    now: datetime,
-    at: time,
-    zone: tzinfo,
-    weekdays: int,
-    paused_at: datetime | None = None,
-    paused_until: datetime | None = None,
-) -> datetime | None:
-    """The next reminder once `day`'s routine is done: that day's own is not sent."""
-    day_end = local_instant(day + timedelta(days=1), time(0), zone) - timedelta(microseconds=1)
-    return next_reminder(max(now, day_end), at, zone, weekdays, paused_at, paused_until)
+def day_end(day: date, zone: tzinfo) -> datetime:
+    """The last instant of local `day`: after it, that day's own reminder is past."""
+    return local_instant(day + timedelta(days=1), time(0), zone) - timedelta(microseconds=1)
 
 
 def next_reminder(

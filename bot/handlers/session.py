@@ -182,16 +182,15 @@ async def do_now(
         await send(update, step_text or texts.not_set_up)
         return
     row = await todays_open_session(context, preferences)
-    state = context.repo.sessions.state_of(row) if row is not None else None
-    if row is not None and state is not None:
-        if state.phase is Phase.CHECK_IN:
-            await coach(context).close(row, "stopped")
-        elif state.phase in SWAPPABLE:
+    if row is not None:
+        state = context.repo.sessions.state_of(row)
+        if state.phase in SWAPPABLE:
             await offer_swap(update, context, row, exercise)
             return
-        else:  # a pain question is open: that comes first
+        if state.phase is not Phase.CHECK_IN:  # a pain question is open: that comes first
             await coach(context).show_where(row, coach(context).view.where_you_are(state))
             return
+        await coach(context).close(row, "stopped")
     item = await coach(context).item_for(preferences.user_id, exercise.id, preferences.timezone)
     await coach(context).begin(preferences.user_id, preferences, (item,))
 

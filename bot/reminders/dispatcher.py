@@ -84,8 +84,8 @@ async def run(context: BotContext) -> None:
             async with services.session_factory() as db:
                 repo = Repo(db)
                 due = await repo.reminders.claim_due(now, grace, CLAIM_BATCH)
-                claimed = due.reminders
-                claimed += await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
+                stale = await repo.reminders.reclaim_stale(now, LEASE, grace, CLAIM_BATCH)
+                claimed = [*due.reminders, *stale]
                 summaries = await repo.reminders.claim_summaries(now, grace, CLAIM_BATCH)
                 await db.commit()
             # Apart from the claim: on SQLite a writing transaction holds the one write
