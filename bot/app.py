@@ -39,6 +39,7 @@ from bot.db.migrations import upgrade
 from bot.domain.flood import FloodGate
 from bot.handlers import (
     admin,
+    chat,
     errors,
     flood,
     help,
@@ -112,6 +113,7 @@ BUTTONS: list[tuple[str, Handler]] = [
     (SESSION_BUTTONS, session.on_button),
     (REMINDER_BUTTONS, reminders.on_button),
     (stretch.PREFIX, stretch.on_button),
+    (chat.PREFIX, chat.on_button),
 ]
 
 

@@ -78,6 +78,9 @@ class Settings(DatabaseSettings):
     # GET /healthz and /metrics on this port (on WEBHOOK_LISTEN's address), any mode.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     log_level: str = "INFO"
+    # The local emergency number named in urgent safety advice (999, 911, 112...); unset,
+    # the advice says "your local emergency number".
+    emergency_number: str | None = Field(default=None, pattern=r"^[0-9+ ]{2,16}$")
     # A reminder missed by less than this (downtime) is still sent, late.
     reminder_grace_minutes: int = Field(default=120, ge=0, le=1440)
     # Messages a second this process sends at most, under Telegram's ~30 for one bot;

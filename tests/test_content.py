@@ -209,3 +209,23 @@ def test_side_names_must_name_both_sides(content_copy: Path) -> None:
     edit(path, "left: left arm and right leg}", "lft: left arm and right leg}")
     with pytest.raises(ContentError, match="side_names needs per_side and a name for left"):
         load_content(content_copy)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("      - [$numb, $saddle]", "      - [$numb, $sadle]", "'$sadle' is not a lexicon entry"),
+        ("    tier: emergency", "    tier: dire", "tier: Input should be"),
+        ("  - id: both_legs", "  - id: saddle_numbness", "listed twice"),
+        ("pins and needles,", "pins & needles,", "'pins & needles' is not a term"),
+    ],
+)
+def test_a_bad_triage_rule_is_refused_with_the_reason(
+    content_copy: Path, old: str, new: str, reason: str
+) -> None:
+    path = content_copy / "triage.yaml"
+    edit(path, old, new)
+    with pytest.raises(ContentError) as error:
+        load_content(content_copy)
+    assert str(error.value).startswith(f"{path}, line ")
+    assert reason in str(error.value)

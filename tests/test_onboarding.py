@@ -121,7 +121,12 @@ async def test_red_flags_get_advice_and_no_reminders_until_cleared(
     again = await cy.receive()
     assert 'type "cleared"' in again.plain_text
     assert again.buttons == ["I've been cleared to exercise"]
-    await cy.press(again, "I've been cleared to exercise")
+    await cy.press(again, "I've been cleared to exercise")  # one tap is not enough
+    confirm = await cy.receive()
+    assert "has a doctor, physiotherapist or other healthcare professional" in confirm.plain_text
+    assert confirm.buttons == ["Yes, a professional checked me", "Not yet"]
+    assert (await preferences_of(db, 3003)).onboarding_step == "clearance_confirm"
+    await cy.press(confirm, "Yes, a professional checked me")
     assert "How much does your back hurt today" in (await cy.receive()).plain_text
     assert (await preferences_of(db, 3003)).red_flags == "cleared"
 

@@ -12,6 +12,7 @@ from bot.domain.onboarding import (
     Accepted,
     Answer,
     Cleared,
+    Confirmed,
     Pain,
     RedFlags,
     ReminderAt,
@@ -33,6 +34,10 @@ from bot.domain.words import parse_rating
         (Step.RED_FLAGS, "Yes, at least one", RedFlags(True)),
         (Step.RED_FLAGS, "ok", None), (Step.RED_FLAGS, "got it", None),  # assent, not "yes"
         (Step.CLEARANCE, "I’ve been cleared", Cleared()), (Step.CLEARANCE, "yes", None),
+        (Step.CLEARANCE_CONFIRM, "yes", Confirmed(True)),
+        (Step.CLEARANCE_CONFIRM, "not yet", Confirmed(False)),
+        (Step.CLEARANCE_CONFIRM, "No", Confirmed(False)),
+        (Step.CLEARANCE_CONFIRM, "ok", None),  # assent is not a confirmation
         (Step.BASELINE_PAIN, "3", Pain(3)), (Step.BASELINE_PAIN, "7/10", Pain(7)),
         (Step.BASELINE_PAIN, "0", Pain(0)), (Step.BASELINE_PAIN, "11", None),
         (Step.BASELINE_PAIN, "-1", None), (Step.BASELINE_PAIN, "bad", None),
@@ -61,7 +66,15 @@ def test_the_steps_run_in_order_and_red_flags_wait_for_clearance() -> None:
     for (step, answer), expected in zip(path, following, strict=True):
         assert onboarding.next_step(step, answer) == expected
     assert onboarding.next_step(Step.RED_FLAGS, RedFlags(present=True)) is Step.CLEARANCE
-    assert onboarding.next_step(Step.CLEARANCE, Cleared()) is Step.BASELINE_PAIN
+    # Clearance takes two deliberate steps; "not yet" goes back to waiting.
+    assert onboarding.next_step(Step.CLEARANCE, Cleared()) is Step.CLEARANCE_CONFIRM
+    assert onboarding.next_step(Step.CLEARANCE_CONFIRM, Confirmed(False)) is Step.CLEARANCE
+    answered = frozenset({Step.DISCLAIMER, Step.RED_FLAGS})
+    assert onboarding.next_step(Step.CLEARANCE_CONFIRM, Confirmed(True), answered) is (
+        Step.BASELINE_PAIN
+    )
+    # Flagged before the disclaimer was accepted: that comes first once cleared.
+    assert onboarding.next_step(Step.CLEARANCE_CONFIRM, Confirmed(True)) is Step.DISCLAIMER
 
 
 def test_questions_answered_early_are_passed_over() -> None:

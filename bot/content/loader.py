@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.content.chat import ChatFile
 from bot.content.models import Content, ExerciseCatalogue, Messages
+from bot.content.triage import TriageFile
 from bot.resources import resource_path
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -25,6 +27,8 @@ def load_content(directory: Path | None = None) -> Content:
     return Content(
         catalogue=_load(folder / "exercises.yaml", ExerciseCatalogue),
         messages=_load(folder / "messages.yaml", Messages),
+        triage=_load(folder / "triage.yaml", TriageFile),
+        chat=_load(folder / "chat.yaml", ChatFile),
     )
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from bot.content.base import Strict
+from bot.content.chat import ChatFile
 from bot.content.templates import Label, Template
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from bot.content.triage import TriageFile
 
 
 class Range(Strict):
@@ -215,7 +214,37 @@ class HelpTexts(Strict):
 class FallbackTexts(Strict):
     start_first: Annotated[str, T()]
     not_understood: Annotated[str, T()]
+    today_button: Annotated[str, L()]
+    exercises_button: Annotated[str, L()]
+    help_button: Annotated[str, L()]
     unknown_command: Annotated[str, T()]
+
+
+class SafetyTexts(Strict):
+    emergency: Annotated[str, T("said", "number")]
+    urgent: Annotated[str, T("said", "number")]
+    caution: Annotated[str, T("said")]
+    other_part: Annotated[str, T("said")]
+    held: Annotated[str, T()]
+    held_new: Annotated[str, T()]
+    emergency_number_unset: Annotated[str, L()]
+    said_and: Annotated[str, L("first", "second")]
+    clearance: Annotated[str, T()]
+    confirm: Annotated[str, T()]
+    confirm_yes_button: Annotated[str, L()]
+    confirm_no_button: Annotated[str, L()]
+    confirm_hint: Annotated[str, T()]
+    not_yet: Annotated[str, T()]
+    welcome_back: Annotated[str, T()]
+
+
+class ChatTexts(Strict):
+    greeting: Annotated[str, T("name")]
+    thanks: Annotated[str, T()]
+    pause: Annotated[str, T()]
+    cancel: Annotated[str, T()]
+    stop: Annotated[str, T()]
+    stop_off: Annotated[str, T()]
 
 
 class ErrorTexts(Strict):
@@ -370,6 +399,8 @@ class Messages(Strict):
     menus: MenuTexts
     help: HelpTexts
     fallback: FallbackTexts
+    safety: SafetyTexts
+    chat: ChatTexts
     errors: ErrorTexts
     session: SessionTexts
     reminders: ReminderTexts
@@ -391,3 +422,5 @@ class Content(Strict):
 
     catalogue: ExerciseCatalogue
     messages: Messages
+    triage: TriageFile
+    chat: ChatFile

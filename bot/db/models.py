@@ -190,3 +190,19 @@ class ReminderDelivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     snoozes: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class SafetyFlag(Base):
+    """A red flag the person reported: which triage rule (content/triage.yaml), its tier,
+    and when; never the words they wrote. Cleared when they confirm that a professional
+    has checked them."""
+
+    __tablename__ = "safety_flags"
+    __table_args__ = (Index("ix_safety_flags_user_time", "user_id", "flagged_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(String(40))  # "chest_pain", or "screen" (set-up)
+    tier: Mapped[str] = mapped_column(String(16))  # bot.domain.triage.Tier
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

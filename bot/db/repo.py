@@ -24,6 +24,7 @@ from bot.db.models import (
     SessionTimer,
     User,
 )
+from bot.db.safety import SafetyRepo
 from bot.domain import session_codec
 from bot.domain.progress import SessionRecord
 from bot.domain.routine import History
@@ -620,3 +621,4 @@ class Repo:
         self.pain = PainRepo(session)
         self.sessions = SessionRepo(session)
         self.reminders = ReminderRepo(session)
+        self.safety = SafetyRepo(session)

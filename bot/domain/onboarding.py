@@ -14,6 +14,8 @@ from bot.domain.times import parse_time
 from bot.domain.timezones import parse_timezone
 from bot.domain.words import (
     CLEARED,
+    CONFIRMED,
+    NOT_YET,
     means_no,
     means_yes,
     means_yes_it_does,
@@ -26,9 +28,14 @@ class Step(StrEnum):
     DISCLAIMER = "disclaimer"
     RED_FLAGS = "red_flags"
     CLEARANCE = "clearance"  # red flags reported: wait until a professional clears them
+    CLEARANCE_CONFIRM = "clearance_confirm"  # "cleared": asked once more, to be sure
     BASELINE_PAIN = "baseline_pain"
     REMINDER_TIME = "reminder_time"
     TIMEZONE = "timezone"
+
+
+# Waiting for a professional's clearance: no routine, no reminders.
+AWAITING_CLEARANCE = frozenset({Step.CLEARANCE, Step.CLEARANCE_CONFIRM})
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,13 @@ class Cleared:
 
 
 @dataclass(frozen=True)
+class Confirmed:
+    """The second step of clearance: yes, a professional has checked them (or not yet)."""
+
+    yes: bool
+
+
+@dataclass(frozen=True)
 class Pain:
     rating: int
 
@@ -61,13 +75,14 @@ class Zone:
     name: str
 
 
-Answer = Accepted | RedFlags | Cleared | Pain | ReminderAt | Zone
+Answer = Accepted | RedFlags | Cleared | Confirmed | Pain | ReminderAt | Zone
 
 # Which answer each step takes.
 _EXPECTS: dict[Step, type[Answer] | tuple[type[Answer], ...]] = {
     Step.DISCLAIMER: Accepted,
     Step.RED_FLAGS: RedFlags,
     Step.CLEARANCE: Cleared,
+    Step.CLEARANCE_CONFIRM: Confirmed,
     Step.BASELINE_PAIN: Pain,
     Step.REMINDER_TIME: ReminderAt,
     Step.TIMEZONE: Zone,
@@ -85,6 +100,10 @@ def interpret(step: Step, text: str) -> Answer | None:
             return RedFlags(present=True) if means_yes_it_does(text) else None
         case Step.CLEARANCE:
             return Cleared() if normalise(text) in CLEARED else None
+        case Step.CLEARANCE_CONFIRM:
+            if means_yes_it_does(text) or normalise(text) in CONFIRMED:
+                return Confirmed(yes=True)
+            return Confirmed(yes=False) if means_no(text) or normalise(text) in NOT_YET else None
         case Step.BASELINE_PAIN:
             rating = parse_rating(text)
             return None if rating is None else Pain(rating)
@@ -101,11 +120,13 @@ def fits(step: Step, answer: Answer) -> bool:
     return isinstance(answer, _EXPECTS[step])
 
 
-# The order of the questions, clearance aside (only red flags lead there).
+# The order of the questions, clearance aside (only red flags lead there). After a
+# confirmed clearance, setting up goes on from the first question not yet answered.
 _FOLLOWING: dict[Step, Step | None] = {
     Step.DISCLAIMER: Step.RED_FLAGS,
     Step.RED_FLAGS: Step.BASELINE_PAIN,
-    Step.CLEARANCE: Step.BASELINE_PAIN,
+    Step.CLEARANCE: Step.CLEARANCE_CONFIRM,
+    Step.CLEARANCE_CONFIRM: Step.DISCLAIMER,
     Step.BASELINE_PAIN: Step.REMINDER_TIME,
     Step.REMINDER_TIME: Step.TIMEZONE,
     Step.TIMEZONE: None,
@@ -118,6 +139,8 @@ def next_step(step: Step, answer: Answer, answered: frozenset[Step] = frozenset(
     if not fits(step, answer):
         raise ValueError(f"{answer!r} does not answer {step}")
     if step is Step.RED_FLAGS and isinstance(answer, RedFlags) and answer.present:
+        return Step.CLEARANCE
+    if isinstance(answer, Confirmed) and not answer.yes:
         return Step.CLEARANCE
     following: Step | None = _FOLLOWING[step]
     while following in answered:

@@ -67,6 +67,13 @@ CLEARED = frozenset(
         "ok to exercise",
     }
 )
+# The second step of clearance: a plain yes (above), or one of these.
+CONFIRMED = frozenset(
+    {"yes they did", "yes checked", "yes i was checked", "yes i've been checked", "confirmed",
+     "i confirm", "yes a professional checked me", "yes, a professional checked me",
+     "they checked me", "i've been checked", "i have been checked"}
+)  # fmt: skip
+NOT_YET = frozenset({"not yet", "no not yet", "no, not yet", "wait", "later", "not really"})
 CANCEL = frozenset({"cancel", "no", "keep", "keep my data", "nevermind", "never mind"})
 
 # Plain replies during a session work like its buttons.
@@ -141,3 +148,56 @@ def session_word(text: str) -> str | None:
     """ "done", "pain", "skip", "stop" or "start" for a typed session reply, else None."""
     word = normalise(text).replace("\N{VARIATION SELECTOR-16}", "")
     return next((key for key, words in SESSION_WORDS.items() if word in words), None)
+
+
+# -- words, for triage and chat (bot/domain/triage.py, bot/domain/chat.py) -------------
+
+Term = tuple[str, ...]  # words said in a row; a word ending in "*" matches every ending
+
+_NO_APOSTROPHES = str.maketrans(
+    {"\N{RIGHT SINGLE QUOTATION MARK}": "", "\N{LEFT SINGLE QUOTATION MARK}": "", "'": "",
+     "`": ""}
+)  # fmt: skip
+_SENTENCE = re.compile(r"[.!?;\n]+")
+_WORD_OR_COMMA = re.compile(r"[a-z]+|[0-9]+|,")  # "6kg" is "6 kg"
+_SPELLINGS = {"cannot": "cant"}
+
+
+def sentences(text: str) -> list[list[str]]:
+    """Sentences of lower-case words, apostrophes dropped ("can't" is "cant"); a comma
+    stays as a word of its own, since it ends a clause."""
+    text = text.casefold().translate(_NO_APOSTROPHES)
+    found = []
+    for sentence in _SENTENCE.split(text):
+        words = [_SPELLINGS.get(word, word) for word in _WORD_OR_COMMA.findall(sentence)]
+        if words:
+            found.append(words)
+    return found
+
+
+def term_of(text: str) -> Term:
+    """A term as content writes it ("can't feel", "numb*"), normalised like a message."""
+    text = text.casefold().translate(_NO_APOSTROPHES)
+    return tuple(_SPELLINGS.get(word, word) for word in re.findall(r"[a-z0-9]+\*?", text))
+
+
+# Everyday words that are never read as a typo of a listed word: "never" is not "fever",
+# "than" is not "thanx", "should" is not "shoulder".
+_COMMON = """
+    stealing steal never fewer ever clever seven even over river liver lever sever severe smelling
+    spelling selling telling dwelling welling yelling shelling spilling feeling
+    feelings healing dealing sealing peeling reeling ceiling beast breast breath
+    breathe bread broad blood blades bladed chess chase cheat chef cheese chesty
+    child childs children chile butter button better bitter batter weakly weekly
+    weekend weeks tumbler legit legal leggings cancel cancelled canceled canter
+    dancer anger angel angle angry lumber lumpy touch tough though thought through
+    strain stain train brain drain grain numbers sitting setting hitting fitting
+    stretch stretching stretches stretched stiff stiffer stiffness today tonight
+    tomorrow sorry sorted should could would than then that this thin thing think
+    thank there their these those hell hold held help helps helped helping heap heal
+    hate have hive cool coal core cold colder good goods food gold nice mice rice
+    nine line fine pine hint great greet treat grate where here what when went want
+    wait more mode move mine done dome gone tone sick sock suck silk pose post poses
+    posed
+"""
+COMMON_WORDS = frozenset(_COMMON.split())

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from bot.content import Content
 from bot.content.templates import Html, render
 from bot.db.models import Preferences
+from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.pause import is_paused
 from bot.domain.schedule import next_reminder
 from bot.domain.timezones import zone_info
@@ -60,7 +61,7 @@ def summary(content: Content, preferences: Preferences) -> Html:
 
 def reminder_status(content: Content, preferences: Preferences, now: datetime) -> Html:
     texts = content.messages.preferences
-    if preferences.onboarding_step == "clearance":
+    if preferences.onboarding_step in AWAITING_CLEARANCE:
         return Html(texts.status_waiting_clearance)
     if preferences.onboarding_step is not None:
         return Html(texts.status_setup)

@@ -12,8 +12,20 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from bot.content.templates import render, shorten
 from bot.context import BotContext
 from bot.db.models import DEFAULT_ZONE, Preferences
+from bot.db.safety import SCREEN
 from bot.domain import onboarding
-from bot.domain.onboarding import Accepted, Answer, Cleared, Pain, RedFlags, ReminderAt, Step, Zone
+from bot.domain.onboarding import (
+    Accepted,
+    Answer,
+    Cleared,
+    Confirmed,
+    Pain,
+    RedFlags,
+    ReminderAt,
+    Step,
+    Zone,
+)
+from bot.domain.triage import Tier
 from bot.handlers.accounts import register, require_account
 from bot.handlers.describe import clock_time, local_moment, summary
 from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard
@@ -25,6 +37,8 @@ BUTTON_ANSWERS: dict[str, Answer] = {
     "onb:flags:none": RedFlags(present=False),
     "onb:flags:some": RedFlags(present=True),
     "onb:cleared": Cleared(),
+    "onb:confirm:yes": Confirmed(yes=True),
+    "onb:confirm:no": Confirmed(yes=False),
     **{f"onb:pain:{rating}": Pain(rating) for rating in range(11)},
 }
 
@@ -94,7 +108,14 @@ async def ask(
             question = texts.red_flags
         case Step.CLEARANCE:
             markup = keyboard([(texts.cleared_button, "onb:cleared")])
-            question = texts.red_flags_advice
+            question = context.content.messages.safety.clearance
+        case Step.CLEARANCE_CONFIRM:
+            safety = context.content.messages.safety
+            markup = keyboard(
+                [(safety.confirm_yes_button, "onb:confirm:yes")],
+                [(safety.confirm_no_button, "onb:confirm:no")],
+            )
+            question = safety.confirm
         case Step.BASELINE_PAIN:
             markup = pain_keyboard("onb:pain")
             question = texts.baseline_pain
@@ -112,11 +133,24 @@ async def ask(
 
 
 def _noted(context: BotContext, answer: Answer) -> str | None:
-    """What the next question (the time zone's) opens with: the reminder time, said
-    back, since a tap or a typed "7:30" shows no other sign that it was understood."""
+    """What the next question opens with: the reminder time, said back (a tap or a typed
+    "7:30" shows no other sign that it was understood), or a welcome after clearance."""
+    if isinstance(answer, Confirmed) and answer.yes:
+        return context.content.messages.safety.welcome_back
     if not isinstance(answer, ReminderAt):
         return None
     return render(context.content.messages.onboarding.time_noted, time=clock_time(answer.at))
+
+
+def _question(context: BotContext, answer: Answer) -> str | None:
+    """The next question's text, where the answer calls for another than the usual one."""
+    texts = context.content.messages
+    match answer:
+        case RedFlags(present=True):
+            return texts.onboarding.red_flags_advice
+        case Confirmed(yes=False):
+            return texts.safety.not_yet
+    return None
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -153,6 +187,10 @@ def answered_early(preferences: Preferences) -> frozenset[Step]:
     """Questions answered before their turn (/time, /timezone or a location while setting
     up): not asked again. Someone who chose UTC itself early is asked for a zone once more."""
     early = set()
+    if preferences.disclaimer_accepted_at is not None:
+        early.add(Step.DISCLAIMER)
+    if preferences.red_flags is not None:
+        early.add(Step.RED_FLAGS)
     if preferences.reminder_time is not None:
         early.add(Step.REMINDER_TIME)
     if preferences.timezone != DEFAULT_ZONE:
@@ -170,6 +208,8 @@ def hint(context: BotContext, step: Step, text: str) -> str:
             return texts.onboarding.red_flags_hint
         case Step.CLEARANCE:
             return texts.onboarding.clearance_hint
+        case Step.CLEARANCE_CONFIRM:
+            return texts.safety.confirm_hint
         case Step.BASELINE_PAIN:
             return texts.onboarding.pain_hint
         case Step.REMINDER_TIME:
@@ -190,8 +230,11 @@ async def apply(
             preferences.disclaimer_accepted_at = now
         case RedFlags(present=present):
             preferences.red_flags = "present" if present else "none"
-        case Cleared():
+            if present:
+                await context.repo.safety.record(preferences.user_id, [(SCREEN, Tier.URGENT)], now)
+        case Confirmed(yes=True):
             preferences.red_flags = "cleared"
+            await context.repo.safety.clear(preferences.user_id, now)
         case Pain(rating=rating):
             await context.repo.pain.record(preferences.user_id, rating, "baseline", now)
         case ReminderAt(at=at):
@@ -201,7 +244,10 @@ async def apply(
     following = onboarding.next_step(step, answer, answered_early(preferences))
     preferences.onboarding_step = following
     if following is not None:
-        await ask(update, context, preferences, following, lead=_noted(context, answer))
+        await ask(
+            update, context, preferences, following, _question(context, answer),
+            lead=_noted(context, answer),
+        )  # fmt: skip
         return
     preferences.reminders_enabled = True
     texts = context.content.messages

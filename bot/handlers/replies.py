@@ -1,8 +1,10 @@
 """Messages that are not commands: typed answers, locations, and everything else.
 
-A typed reply goes to whatever is waiting for it: a one-off question
-(/time, /timezone, /delete) first, then onboarding. Anything else gets a
-short pointer to /help, never silence.
+Every typed text goes through triage first: a red flag gets safety advice and
+nothing else. Then a typed reply goes to whatever is waiting for it: a one-off
+question (/time, /timezone, /delete), onboarding, today's session or reminder;
+then everyday chat ("thanks", "what should I do today?"), then a request for
+an exercise. Anything else gets the likeliest actions as buttons, never silence.
 """
 
 from __future__ import annotations
@@ -10,34 +12,57 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers import onboarding, preferences, privacy, reminders, session, stretch
+from bot.domain.chat import Intent
+from bot.handlers import (
+    chat,
+    help,
+    onboarding,
+    preferences,
+    privacy,
+    reminders,
+    safety,
+    session,
+    stretch,
+)
 from bot.handlers.accounts import find_account
 from bot.handlers.menus import send
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Route a typed reply to the question waiting for it."""
+    """Triage first; then route a typed reply to the question waiting for it."""
     assert update.message is not None
     assert update.message.text is not None
     text = update.message.text
+    flag = safety.check(context, text)
+    if flag is not None:  # nothing else reads a red flag
+        await safety.on_flag(update, context, flag)
+        return
+    intent = chat.intent_of(context, text)
     account = await find_account(update, context)
     if account is None:
-        await send(update, context.content.messages.fallback.start_first)
+        if intent is Intent.HELP:
+            await help.show_help(update, context)
+        else:
+            await send(update, context.content.messages.fallback.start_first)
         return
     waiting = account.preferences
     if waiting.awaiting == "delete":
         await privacy.on_typed(update, context, waiting, text)
     elif waiting.awaiting in ("time", "timezone"):
         await preferences.on_typed(update, context, waiting, text)
+    elif intent is Intent.HELP:  # then, while setting up, the open question again
+        await help.show_help(update, context)
     elif waiting.onboarding_step is not None:
         await onboarding.on_typed(update, context, waiting, text)
     elif not (
         await preferences.on_typed_summary(update, context, waiting, text)
         or await session.on_typed(update, context, waiting, text)
         or await reminders.on_typed(update, context, waiting, text)
-        or await stretch.on_typed(update, context, text)
     ):
-        await send(update, context.content.messages.fallback.not_understood)
+        if intent is not None:
+            await chat.answer(update, context, waiting, intent)
+        elif not await stretch.on_typed(update, context, text):
+            await chat.not_understood(update, context)
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:

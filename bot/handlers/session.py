@@ -15,7 +15,7 @@ from bot.content.models import Exercise
 from bot.content.templates import label, render
 from bot.context import BotContext
 from bot.db.models import GuidedSession, Preferences
-from bot.domain.onboarding import Step
+from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.session import (
     SWAPPABLE,
     Done,
@@ -69,7 +69,7 @@ async def today_command(update: Update, context: BotContext) -> None:
 async def start_today(update: Update, context: BotContext, preferences: Preferences) -> None:
     """Begin today's session, or show the one under way (from /today or a reminder)."""
     texts = context.content.messages.session
-    if preferences.onboarding_step == Step.CLEARANCE:
+    if preferences.onboarding_step in AWAITING_CLEARANCE:
         await send(update, texts.not_cleared)
         return
     if preferences.onboarding_step is not None:
@@ -178,8 +178,8 @@ async def do_now(
     still at its check-in, nothing begun, simply gives way to this one)."""
     texts = context.content.messages.session
     if preferences.onboarding_step is not None:
-        step_text = texts.not_cleared if preferences.onboarding_step == Step.CLEARANCE else None
-        await send(update, step_text or texts.not_set_up)
+        waiting = preferences.onboarding_step in AWAITING_CLEARANCE
+        await send(update, texts.not_cleared if waiting else texts.not_set_up)
         return
     row = await todays_open_session(context, preferences)
     if row is not None:

@@ -10,11 +10,12 @@ from bot.content.templates import Html, label, render, shorten
 from bot.context import BotContext
 from bot.domain import routine
 from bot.domain.stretch_search import Ambiguous, Found, Match, find
-from bot.handlers import session
+from bot.handlers import safety, session
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import send
 
 PREFIX = "str:"
+ALL = f"{PREFIX}all"  # the catalogue
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -82,6 +83,10 @@ async def stretch_command(update: Update, context: BotContext) -> None:
     text = " ".join(context.args or [])
     if not text:
         await send_catalogue(update, context, texts.usage)
+        return
+    flag = safety.check(context, text)
+    if flag is not None:  # "/stretch chest pain": advice, never a card
+        await safety.on_flag(update, context, flag)
         return
     match = find(text, context.content.catalogue.exercises)
     if not await answer(update, context, match, text):

@@ -1,0 +1,84 @@
+"""A red flag in anything typed: advice for its tier, and never an exercise.
+
+Triage (bot/domain/triage.py, rules in content/triage.yaml) reads every free
+text first. On a flag this module answers. Emergency and urgent flags stop
+an open session, are stored (rule, tier and date, never the words), and hold
+the routine and reminders until the person confirms, in two steps, that a
+professional has checked them (the clearance steps of onboarding). A caution
+only stops an open session and says to ask a professional first.
+"""
+
+from __future__ import annotations
+
+from telegram import ReplyKeyboardRemove, Update
+
+from bot.content.templates import label, render
+from bot.context import BotContext
+from bot.db.models import Preferences
+from bot.domain.onboarding import Step
+from bot.domain.triage import Flag, Tier
+from bot.handlers import session
+from bot.handlers.accounts import find_account
+from bot.handlers.menus import retire_live_menu, send
+
+STOPPED_FOR_SAFETY = "safety"  # the outcome of a session a flag stopped
+OTHER_PART = "other_body_part"  # the caution that says what the bot does not cover
+
+
+def check(context: BotContext, text: str) -> Flag | None:
+    """Triage: the red flag in `text`, if any."""
+    return context.content.triage.compiled.check(text)
+
+
+async def on_flag(update: Update, context: BotContext, flag: Flag) -> None:
+    """Say what to do for the flag's tier; stop the session; hold what must wait."""
+    texts = context.content.messages.safety
+    account = await find_account(update, context)
+    parts = [advice(context, flag)]
+    if account is not None:
+        await _stop_session(context, account.preferences)
+        if flag.tier.holds:
+            await _hold(context, account.preferences, flag)
+            parts.append(texts.held)
+    elif flag.tier.holds:
+        parts.append(texts.held_new)
+    await send(update, "\n\n".join(parts), ReplyKeyboardRemove())
+
+
+def advice(context: BotContext, flag: Flag) -> str:
+    """The tier's advice, naming what the person said."""
+    texts = context.content.messages.safety
+    said = _names([rule.said for rule in flag.deciding], texts.said_and)
+    number = context.services.settings.emergency_number or texts.emergency_number_unset
+    match flag.tier:
+        case Tier.EMERGENCY:
+            return render(texts.emergency, said=said, number=number)
+        case Tier.URGENT:
+            return render(texts.urgent, said=said, number=number)
+        case Tier.CAUTION:
+            other_only = all(rule.id == OTHER_PART for rule in flag.deciding)
+            return render(texts.other_part if other_only else texts.caution, said=said)
+
+
+def _names(said: list[str], joined: str) -> str:
+    """ "a", "a and b", "a, b and c" (each once)."""
+    unique = list(dict.fromkeys(said))
+    if len(unique) == 1:
+        return unique[0]
+    return label(joined, first=", ".join(unique[:-1]), second=unique[-1])
+
+
+async def _stop_session(context: BotContext, preferences: Preferences) -> None:
+    row = await context.repo.sessions.latest_open(preferences.user_id)
+    if row is not None:
+        await session.coach(context).close(row, STOPPED_FOR_SAFETY)
+
+
+async def _hold(context: BotContext, preferences: Preferences, flag: Flag) -> None:
+    """Store the flags; no routine and no reminders until a professional clears them."""
+    held = [(rule.id, rule.tier) for rule in flag.rules if rule.tier.holds]
+    await context.repo.safety.record(preferences.user_id, held, context.now())
+    await retire_live_menu(context, preferences)  # no button of an earlier question stays live
+    preferences.awaiting = None
+    preferences.red_flags = "present"
+    preferences.onboarding_step = Step.CLEARANCE
