@@ -177,7 +177,12 @@ async def crash_again_and_again(fake: BotApiEmulator, tmp_path: Path) -> None:
         )  # fmt: skip
         # The session goes on from where it was stored: /today shows that step.
         await ada.send("/today")
-        where = await ada.receive(timeout=10)
+        # An update typed just before the kill may be delivered again after the restart
+        # (DESIGN.md: unconfirmed updates are replayed), and its reply may come first.
+        for _ in range(4):
+            where = await ada.receive(timeout=10)
+            if not where.plain_text.startswith(("Reply ", "Tap Start")):  # a replay's hint
+                break
         assert "middle of today's session" in where.plain_text or "Pick it up" in where.plain_text
         assert await stored_session(engine, ada.id) == before_restart
         for newcomer in newcomers:  # whatever was lost, /start picks it up

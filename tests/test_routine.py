@@ -76,3 +76,16 @@ def test_an_exercise_that_hurt_is_left_out_for_a_week_with_its_reason() -> None:
     ]
     a_week_later = plan(EXERCISES, hurt, date(2026, 11, 27))
     assert "bridge" in [item.exercise.id for item in a_week_later.exercises]
+
+
+@pytest.mark.parametrize(
+    ("latest", "after_severe", "gentler"),
+    [(5, False, False), (6, False, True), (4, True, True), (3, True, False), (None, True, False)],
+)
+def test_moderate_pain_just_after_a_severe_rating_gets_the_gentle_routine(
+    latest: int | None, after_severe: bool, gentler: bool
+) -> None:
+    history = History(latest_pain=latest, after_severe=after_severe)
+    made = plan(EXERCISES, history, date(2026, 11, 24))
+    assert made.gentler is gentler
+    assert all(p.exercise.kind == "stretch" for p in made.exercises) or not gentler

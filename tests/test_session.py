@@ -89,8 +89,10 @@ async def test_a_severe_rating_from_setting_up_is_asked_again(
     cy = fake.user(user_id=6005, first_name="Cy")
     await onboard_by_buttons(cy, pain="8")
     await cy.send("/today")
-    check_in = await cy.receive()
-    assert "First, how is your back right now" in check_in.plain_text
+    check_in = await cy.receive()  # and says why it asks first
+    assert check_in.plain_text.startswith(
+        "🌅 Last time, your back pain was 8 out of 10, so let's check before anything else"
+    )
     await cy.press(check_in, "3")
     assert (await cy.receive()).plain_text.startswith("🗓 Today's routine")
     assert await ratings_of(db, 6005) == [("before", 3, None)]

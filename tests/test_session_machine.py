@@ -45,8 +45,10 @@ from bot.domain.session import (
     SwitchSides,
     Timer,
     TimerFired,
+    check_in_first,
     latest_rating_answers_check_in,
     step,
+    stopping_rating,
 )
 
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
@@ -296,3 +298,12 @@ def test_the_rating_from_setting_up_answers_a_check_in_minutes_later(
 
 def test_a_rating_given_in_a_session_since_setting_up_does_not_answer_a_check_in() -> None:
     assert not latest_rating_answers_check_in("before", 2, NOW - timedelta(minutes=1), NOW)
+
+
+def test_a_severe_rating_asks_first_and_names_what_stopped_a_session() -> None:
+    assert [check_in_first(r) for r in (None, 0, 6, 7, 10)] == [False, False, False, True, True]
+    assert stopping_rating(SessionState(pain_before=8)) == 8
+    assert (
+        stopping_rating(SessionState(pain_before=2, painful=(("bridge", 3), ("cat_cow", 9)))) == 9
+    )
+    assert stopping_rating(SessionState(pain_before=2, painful=(("bridge", 5),))) is None

@@ -29,6 +29,7 @@ from bot.domain.session import (
     Event,
     Finished,
     Item,
+    Outcome,
     Phase,
     Rating,
     SessionState,
@@ -55,26 +56,41 @@ class Coach:
         return SessionView(self.content)
 
     async def begin(
-        self, user_id: int, preferences: Preferences, plan: tuple[Item, ...] = ()
+        self,
+        user_id: int,
+        preferences: Preferences,
+        plan: tuple[Item, ...] = (),
+        rating: int | None = None,
     ) -> GuidedSession:
         """A new session for today, starting with the pain check-in, unless the user has
-        just set up: then the rating given there is the check-in's. Without a `plan`
-        the routine is planned after the check-in; with one ("Do it now") it is that."""
+        just set up (the rating given there is the check-in's) or answered the check-in
+        already (`rating`, on a reminder). Without a `plan` the routine is planned after
+        the check-in; with one ("Do it now") it is that. After a severe rating the
+        check-in says why it asks first."""
         today = local_day(self.now, preferences.timezone)
         state = SessionState(plan=plan, single=bool(plan))
         latest = await self.repo.pain.latest(user_id)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
         await self.repo.session.commit()
+        if rating is not None:  # a severe one stops at once, with no routine announced
+            severe = rating >= session.SEVERE_PAIN
+            opening = None if severe else self.view.check_in_answered(state, rating)
+            await self.advance(row, Rating(rating), opening=opening)
+            return row
         if latest is not None and session.latest_rating_answers_check_in(
             latest.kind, latest.rating, latest.recorded_at, self.now
         ):
             opening = self.view.check_in_from_baseline(state, latest.rating)
             await self.advance(row, Rating(latest.rating), opening=opening)
             return row
-        await self._deliver(row, state, [Send(self.view.check_in(state))])
+        if latest is not None and session.check_in_first(latest.rating):
+            question = self.view.check_in_after_severe(latest.rating)
+        else:
+            question = self.view.check_in(state)
+        await self._deliver(row, state, [Send(question)])
         return row
 
-    async def close(self, row: GuidedSession, outcome: str) -> None:
+    async def close(self, row: GuidedSession, outcome: Outcome) -> None:
         """End a session without an event: replaced by a new one, or a day old."""
         self.countdowns.stop(row.id)
         await self.repo.sessions.save(row, self.repo.sessions.state_of(row), self.now, outcome)
@@ -86,7 +102,7 @@ class Coach:
         preferences = await self.repo.users.preferences(row.user_id)
         assert preferences is not None
         if row.local_date != local_day(self.now, preferences.timezone):
-            await self.close(row, "incomplete")
+            await self.close(row, Outcome.INCOMPLETE)
             return
         await self.advance(row, event)
 
@@ -154,7 +170,9 @@ class Coach:
     ) -> tuple[tuple[Item, ...], str]:
         zone = zone_info(preferences.timezone)
         history = await self.repo.sessions.history(row.user_id, zone)
-        history = replace(history, latest_pain=rating)
+        previous = await self.repo.pain.latest(row.user_id)  # the check-in is not stored yet
+        after_severe = session.check_in_first(previous.rating if previous else None)
+        history = replace(history, latest_pain=rating, after_severe=after_severe)
         today = self.now.astimezone(zone).date()
         made = routine.plan(self.content.catalogue.exercises, history, today)
         items = tuple(Item(p.exercise.id, p.dose) for p in made.exercises)
@@ -257,13 +275,13 @@ class Coach:
             logger.debug("could not retire session buttons: %s", error)
 
 
-def _outcome(state: SessionState, transition: Transition) -> str | None:
+def _outcome(state: SessionState, transition: Transition) -> Outcome | None:
     if state.phase is Phase.FINISHED:
-        return "finished"
+        return Outcome.FINISHED
     if state.phase is Phase.ABANDONED:
         if any(isinstance(effect, SevereStop) for effect in transition.effects):
-            return "severe_pain"
-        return "stopped"
+            return Outcome.SEVERE_PAIN
+        return Outcome.STOPPED
     return None
 
 

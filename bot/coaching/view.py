@@ -97,6 +97,15 @@ class SessionView:
         opening = Html(self._opening(state))
         return render(self.texts.check_in_from_baseline, opening=opening, rating=rating)
 
+    def check_in_answered(self, state: SessionState, rating: int) -> str:
+        """The opening when the check-in was answered on the reminder."""
+        opening = Html(self._opening(state))
+        return render(self.texts.check_in_answered, opening=opening, rating=rating)
+
+    def check_in_after_severe(self, rating: int) -> str:
+        """The pain question after a severe rating: why it comes before anything else."""
+        return render(self.texts.check_in_after_severe, rating=rating)
+
     def _opening(self, state: SessionState) -> str:
         """Today's routine, or "Do it now"'s one exercise (planned before the check-in)."""
         if state.plan:

@@ -124,6 +124,7 @@ class OnboardingTexts(Strict):
     pain_hint: Annotated[str, T()]
     reminder_time: Annotated[str, T()]
     time_noted: Annotated[str, T("time")]
+    severe_noted: Annotated[str, T()]
     timezone: Annotated[str, T()]
     location_button: Annotated[str, L()]
     done: Annotated[str, T("summary")]
@@ -258,6 +259,8 @@ class SessionTexts(Strict):
     exercise_opening: Annotated[str, T("name")]
     check_in: Annotated[str, T("opening")]
     check_in_from_baseline: Annotated[str, T("opening", "rating")]
+    check_in_answered: Annotated[str, T("opening", "rating")]
+    check_in_after_severe: Annotated[str, T("rating")]
     plan: Annotated[str, T("minutes")]
     plan_line: Annotated[str, T("number", "name", "dose")]
     plan_gentler: Annotated[str, T()]
@@ -334,6 +337,8 @@ class ReminderTexts(Strict):
     skipped: Annotated[str, T()]
     started: Annotated[str, T()]
     snoozed_already: Annotated[str, L()]  # a pop-up answer: plain text
+    check_in: Annotated[str, T("name", "rating")]
+    rated: Annotated[str, T("rating")]
 
 
 class StretchTexts(Strict):
@@ -369,6 +374,8 @@ class ProgressTexts(Strict):
     history_header: Annotated[str, T()]
     history_line: Annotated[str, T("date", "done", "before", "after", "note")]
     history_unfinished: Annotated[str, T()]
+    history_severe: Annotated[str, T("rating")]
+    history_safety: Annotated[str, T()]
     history_none: Annotated[str, T()]
     no_rating: Annotated[str, T()]
     weekly_title: Annotated[str, L()]

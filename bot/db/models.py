@@ -137,7 +137,7 @@ class GuidedSession(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phase: Mapped[str] = mapped_column(String(16))  # a copy of state["phase"], for queries
-    # None while open; then "finished", "stopped", "severe_pain" or "incomplete".
+    # None while open; then how it ended (bot.domain.session.Outcome).
     outcome: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[dict[str, Any]] = mapped_column(JSON)  # bot/domain/session_codec.py
     # Copies of len(state["done"]) and state["single"], for queries that read no states:

@@ -28,7 +28,7 @@ from bot.db.safety import SafetyRepo
 from bot.domain import session_codec
 from bot.domain.progress import SessionRecord
 from bot.domain.routine import History
-from bot.domain.session import MODERATE_PAIN, SessionState
+from bot.domain.session import MODERATE_PAIN, Outcome, SessionState, stopping_rating
 from bot.domain.timezones import zone_info
 from bot.reminders.scheduling import due_next, summary_due_next
 
@@ -297,7 +297,12 @@ class SessionRepo:
                 continue
             records.append(
                 SessionRecord(
-                    day=row.local_date, finished=row.outcome == "finished",
+                    day=row.local_date, finished=row.outcome == Outcome.FINISHED,
+                    stopped_by_pain=(
+                        stopping_rating(state)
+                        if row.outcome == Outcome.SEVERE_PAIN else None
+                    ),
+                    stopped_for_safety=row.outcome == Outcome.SAFETY,
                     pain_before=state.pain_before, pain_after=state.pain_after,
                     done=state.done, skipped=state.skipped,
                     painful=tuple(exercise for exercise, _ in state.painful),
@@ -314,7 +319,7 @@ class SessionRepo:
             .distinct()
             .where(
                 GuidedSession.user_id == user_id,
-                GuidedSession.outcome == "finished",
+                GuidedSession.outcome == Outcome.FINISHED,
                 GuidedSession.exercises_done > 0,
             )
             .order_by(GuidedSession.local_date.desc())
@@ -344,7 +349,7 @@ class SessionRepo:
         }
         finished = await self.session.scalars(
             select(GuidedSession.id)
-            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == "finished")
+            .where(GuidedSession.user_id == user_id, GuidedSession.outcome == Outcome.FINISHED)
             .order_by(GuidedSession.started_at.desc())
             .limit(100)
         )
@@ -479,7 +484,7 @@ class ReminderRepo:
             .where(
                 GuidedSession.user_id.in_(user_ids),
                 GuidedSession.local_date.in_(days),
-                GuidedSession.outcome == "finished",
+                GuidedSession.outcome == Outcome.FINISHED,
                 GuidedSession.exercises_done > 0,
                 GuidedSession.single.is_(False),
             )

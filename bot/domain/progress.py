@@ -60,6 +60,8 @@ class SessionRecord:
     done: tuple[str, ...]
     skipped: tuple[str, ...]
     painful: tuple[str, ...]
+    stopped_by_pain: int | None = None  # the severe rating that stopped it
+    stopped_for_safety: bool = False  # a red flag in something typed stopped it
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.content.models import Dosage, Exercise, Range
 
 SESSIONS_PER_LEVEL = 3  # pain-free sessions before the dosage grows a step
 HIGH_PAIN = 6  # at or above: a gentler, shorter routine (stretches only)
+MODERATE_AFTER_SEVERE = 4  # at or above, just after a severe rating: the gentler one too
 REST_AFTER_PAIN = timedelta(days=7)  # an exercise that hurt is left out this long
 SECONDS_PER_REP = 4  # for the time estimate
 REST_BETWEEN_SETS = 30  # seconds
@@ -27,6 +28,7 @@ class History:
     pain_free_sessions: int = 0  # completed sessions in a row without a pain report
     latest_pain: int | None = None  # the latest 0-10 rating (before a session, or baseline)
     hurt_on: dict[str, date] = field(default_factory=dict)  # exercise id -> last painful day
+    after_severe: bool = False  # the rating before the latest was severe (7 or more)
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,17 @@ def level_for(history: History) -> int:
     return min(history.pain_free_sessions // SESSIONS_PER_LEVEL, MAX_LEVEL)
 
 
+def _gentler(history: History) -> bool:
+    """High pain now, or moderate pain the first time after a severe rating."""
+    latest = history.latest_pain
+    if latest is None:
+        return False
+    return latest >= HIGH_PAIN or (history.after_severe and latest >= MODERATE_AFTER_SEVERE)
+
+
 def plan(exercises: list[Exercise], history: History, today: date) -> Routine:
     """Pick today's routine from the catalogue and the user's history."""
-    gentler = history.latest_pain is not None and history.latest_pain >= HIGH_PAIN
+    gentler = _gentler(history)
     level = 0 if gentler else level_for(history)
     chosen: list[PlannedExercise] = []
     left_out: list[LeftOut] = []

@@ -48,6 +48,16 @@ WORKING = frozenset({Phase.INTRO, Phase.HOLD, Phase.SWITCH, Phase.REPS, Phase.RE
 SWAPPABLE = WORKING | {Phase.PAIN_CHOICE, Phase.PAUSED}
 
 
+class Outcome(StrEnum):
+    """How a session ended (stored in sessions.outcome; None while it is open)."""
+
+    FINISHED = "finished"
+    STOPPED = "stopped"  # by the user, or replaced by a new session
+    SEVERE_PAIN = "severe_pain"  # a rating of SEVERE_PAIN or more
+    INCOMPLETE = "incomplete"  # left open until the day was over
+    SAFETY = "safety"  # a red flag in something typed (bot/domain/triage.py)
+
+
 class Timer(StrEnum):
     HOLD_END = "hold_end"
     SWITCH_END = "switch_end"
@@ -258,6 +268,19 @@ Effect = (
     | AskPainRating | MildPainAdvice | SkippedForPain | SevereStop | AskCheckOut | Finished
     | Stopped | Nudge | IdlePaused | Hint | Stale
 )  # fmt: skip
+
+
+def check_in_first(latest_rating: int | None) -> bool:
+    """After a severe rating (wherever it was given), the next reminder, /today and "Do it
+    now" ask how the back is before offering any exercise, and say why."""
+    return latest_rating is not None and latest_rating >= SEVERE_PAIN
+
+
+def stopping_rating(state: SessionState) -> int | None:
+    """The severe rating that stopped a session (at the check-in or during an exercise)."""
+    ratings = [state.pain_before or 0, *(rating for _, rating in state.painful)]
+    severe = [rating for rating in ratings if rating >= SEVERE_PAIN]
+    return max(severe) if severe else None
 
 
 def latest_rating_answers_check_in(

@@ -25,6 +25,7 @@ from bot.domain.onboarding import (
     Step,
     Zone,
 )
+from bot.domain.session import check_in_first
 from bot.domain.triage import Tier
 from bot.handlers.accounts import register, require_account
 from bot.handlers.describe import clock_time, local_moment, summary
@@ -137,6 +138,8 @@ def _noted(context: BotContext, answer: Answer) -> str | None:
     "7:30" shows no other sign that it was understood), or a welcome after clearance."""
     if isinstance(answer, Confirmed) and answer.yes:
         return context.content.messages.safety.welcome_back
+    if isinstance(answer, Pain) and check_in_first(answer.rating):  # as severe pain anywhere
+        return context.content.messages.onboarding.severe_noted
     if not isinstance(answer, ReminderAt):
         return None
     return render(context.content.messages.onboarding.time_noted, time=clock_time(answer.at))
@@ -252,6 +255,9 @@ async def apply(
     preferences.reminders_enabled = True
     texts = context.content.messages
     done = render(texts.onboarding.done, summary=summary(context.content, preferences))
+    lead = _noted(context, answer)
+    if lead is not None and not isinstance(answer, ReminderAt):
+        done = f"{lead}\n\n{done}"
     if isinstance(answer, Zone):  # else the zone was set, and confirmed, earlier
         zone_line = render(
             texts.preferences.timezone_set,

@@ -9,11 +9,12 @@ from datetime import date, time
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
+from bot.content.models import ProgressTexts
 from bot.content.templates import Html, render
 from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.pause import is_paused
-from bot.domain.progress import Stats, stats
+from bot.domain.progress import SessionRecord, Stats, stats
 from bot.domain.schedule import local_instant
 from bot.domain.timezones import local_day, zone_info
 from bot.domain.weekdays import has_day
@@ -119,7 +120,18 @@ async def history_command(update: Update, context: BotContext) -> None:
                 if record.pain_before is not None
                 else Html(texts.no_rating),
                 after=record.pain_after if record.pain_after is not None else Html(texts.no_rating),
-                note=Html("" if record.finished else texts.history_unfinished),
+                note=Html(_note(texts, record)),
             )
         )
     await send(update, "\n".join(lines))
+
+
+def _note(texts: ProgressTexts, record: SessionRecord) -> str:
+    """How a session that did not finish ended, if it was stopped for pain or safety."""
+    if record.finished:
+        return ""
+    if record.stopped_by_pain is not None:
+        return render(texts.history_severe, rating=record.stopped_by_pain)
+    if record.stopped_for_safety:
+        return texts.history_safety
+    return texts.history_unfinished

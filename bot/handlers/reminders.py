@@ -13,14 +13,16 @@ from telegram.error import BadRequest
 from bot.content.templates import render
 from bot.context import BotContext
 from bot.db.models import Preferences, ReminderDelivery
+from bot.domain.session import check_in_first
 from bot.domain.timezones import local_day, zone_info
-from bot.domain.words import normalise
+from bot.domain.words import normalise, parse_rating
 from bot.handlers import session
 from bot.handlers.describe import clock_time
 from bot.handlers.menus import send
-from bot.reminders.dispatcher import PREFIX
+from bot.reminders.dispatcher import PREFIX, RATE
 
 SNOOZE = timedelta(minutes=30)
+ACTIONS = ("start", "snooze", "skip")
 TYPED = {
     "start": "start", "▶️ start": "start", "start now": "start", "let's go": "start",
     "snooze": "snooze", "later": "snooze", "remind me later": "snooze", "snooze 30 min": "snooze",
@@ -38,6 +40,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
         delivery = await context.repo.reminders.get(int(parts[0]))
     action = parts[-1]
+    rating = _rating(action)
     # "claimed": sent, but the sender has not recorded it yet (a tap within milliseconds).
     live = (
         delivery is not None
@@ -45,7 +48,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         and delivery.status in ("claimed", "sent")
         and str(delivery.snoozes) == parts[1]
     )
-    if not live or delivery is None or action not in ("start", "snooze", "skip"):
+    if not live or delivery is None or (action not in ACTIONS and rating is None):
         await query.answer(context.content.messages.menus.expired)
         return
     if action == "snooze" and delivery.snoozes > 0:
@@ -54,17 +57,32 @@ async def on_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if query.message is not None:
         delivery.message_id = query.message.message_id
-    await act(update, context, delivery, action)
+    await act(update, context, delivery, action, rating)
+
+
+def _rating(action: str) -> int | None:
+    """The rating of a check-in reminder's button ("r7"), else None."""
+    number = action.removeprefix(RATE)
+    if not action.startswith(RATE) or not number.isdigit() or int(number) > 10:
+        return None
+    return int(number)
 
 
 async def on_typed(
     update: Update, context: BotContext, preferences: Preferences, text: str
 ) -> bool:
-    """ "start", "snooze" or "skip today" typed while today's reminder is waiting; False
-    otherwise."""
+    """ "start", "snooze" or "skip today" typed while today's reminder is waiting, or a
+    rating on a check-in reminder; False otherwise."""
     action = TYPED.get(normalise(text))
-    if action is None:
+    rating = parse_rating(text) if action is None else None
+    if action is None and rating is None:
         return False
+    if rating is not None:  # only a check-in reminder asks for one
+        latest = await context.repo.pain.latest(preferences.user_id)
+        if latest is None or not check_in_first(latest.rating):
+            return False
+        action = f"{RATE}{rating}"
+    assert action is not None
     delivery = await context.repo.reminders.latest(preferences.user_id)
     today = local_day(context.now(), preferences.timezone)
     if (
@@ -76,15 +94,25 @@ async def on_typed(
     if action == "snooze" and delivery.snoozes > 0:
         await send(update, context.content.messages.reminders.snoozed_already)
         return True
-    await act(update, context, delivery, action)
+    await act(update, context, delivery, action, rating)
     return True
 
 
-async def act(update: Update, context: BotContext, delivery: ReminderDelivery, action: str) -> None:
+async def act(
+    update: Update,
+    context: BotContext,
+    delivery: ReminderDelivery,
+    action: str,
+    rating: int | None = None,
+) -> None:
     texts = context.content.messages.reminders
     preferences = await context.repo.users.preferences(delivery.user_id)
     assert preferences is not None
-    if action == "start":
+    if rating is not None:  # the check-in answered: the session takes it from here
+        delivery.status = "started"
+        await _close(context, delivery, render(texts.rated, rating=rating))
+        await session.start_today(update, context, preferences, rating)
+    elif action == "start":
         delivery.status = "started"
         await _close(context, delivery, texts.started)
         await session.start_today(update, context, preferences)

@@ -16,12 +16,12 @@ from bot.content.templates import label, render
 from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.onboarding import Step
+from bot.domain.session import Outcome
 from bot.domain.triage import Flag, Tier
 from bot.handlers import session
 from bot.handlers.accounts import find_account
 from bot.handlers.menus import retire_live_menu, send
 
-STOPPED_FOR_SAFETY = "safety"  # the outcome of a session a flag stopped
 OTHER_PART = "other_body_part"  # the caution that says what the bot does not cover
 
 
@@ -71,7 +71,7 @@ def _names(said: list[str], joined: str) -> str:
 async def _stop_session(context: BotContext, preferences: Preferences) -> None:
     row = await context.repo.sessions.latest_open(preferences.user_id)
     if row is not None:
-        await session.coach(context).close(row, STOPPED_FOR_SAFETY)
+        await session.coach(context).close(row, Outcome.SAFETY)
 
 
 async def _hold(context: BotContext, preferences: Preferences, flag: Flag) -> None:

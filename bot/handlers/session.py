@@ -20,6 +20,7 @@ from bot.domain.session import (
     SWAPPABLE,
     Done,
     Event,
+    Outcome,
     Pain,
     Phase,
     Rating,
@@ -54,7 +55,7 @@ async def todays_open_session(
         return None
     today = local_day(context.now(), preferences.timezone)
     if row.local_date != today:
-        await coach(context).close(row, "incomplete")
+        await coach(context).close(row, Outcome.INCOMPLETE)
         return None
     return row
 
@@ -66,8 +67,11 @@ async def today_command(update: Update, context: BotContext) -> None:
         await start_today(update, context, account.preferences)
 
 
-async def start_today(update: Update, context: BotContext, preferences: Preferences) -> None:
-    """Begin today's session, or show the one under way (from /today or a reminder)."""
+async def start_today(
+    update: Update, context: BotContext, preferences: Preferences, rating: int | None = None
+) -> None:
+    """Begin today's session, or show the one under way (from /today or a reminder;
+    `rating` answers the check-in, given on a check-in reminder)."""
     texts = context.content.messages.session
     if preferences.onboarding_step in AWAITING_CLEARANCE:
         await send(update, texts.not_cleared)
@@ -80,7 +84,7 @@ async def start_today(update: Update, context: BotContext, preferences: Preferen
         today = local_day(context.now(), preferences.timezone)
         if await context.repo.reminders.routine_done(preferences.user_id, today):
             await send(update, texts.again_today)
-        await coach(context).begin(preferences.user_id, preferences)
+        await coach(context).begin(preferences.user_id, preferences, rating=rating)
         return
     state = context.repo.sessions.state_of(row)
     if state.phase is Phase.PAUSED:
@@ -113,7 +117,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await query.answer(stale)
             return
         await query.answer()
-        await coach(context).close(row, "stopped")
+        await coach(context).close(row, Outcome.STOPPED)
         await coach(context).begin(row.user_id, preferences)
         return
     if action == "keep":  # declined a swap: nothing changes
@@ -190,7 +194,7 @@ async def do_now(
         if state.phase is not Phase.CHECK_IN:  # a pain question is open: that comes first
             await coach(context).show_where(row, coach(context).view.where_you_are(state))
             return
-        await coach(context).close(row, "stopped")
+        await coach(context).close(row, Outcome.STOPPED)
     item = await coach(context).item_for(preferences.user_id, exercise.id, preferences.timezone)
     await coach(context).begin(preferences.user_id, preferences, (item,))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from bot.content.templates import label, render
 from bot.context import BotContext
 from bot.db.repo import ClaimedReminder, Repo
 from bot.domain import routine
+from bot.domain.session import check_in_first
 from bot.domain.timezones import zone_info
 from bot.progress.weekly import send_weekly_summary
 from bot.services import Services
@@ -42,11 +44,25 @@ LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
 PREFIX = "rem:"
 
 
-def keyboard(content: Content, delivery_id: int, snoozes: int) -> InlineKeyboardMarkup:
+RATE = "r"  # a rating on a check-in reminder: "r0" to "r10"
+
+
+def keyboard(
+    content: Content, delivery_id: int, snoozes: int, check_in: bool = False
+) -> InlineKeyboardMarkup:
     texts = content.messages.reminders
+    prefix = f"{PREFIX}{delivery_id}:{snoozes}"  # a snoozed reminder's old buttons are stale
+    if check_in:  # after a severe rating: how is it today, before any routine
+        rows = [range(0, 6), range(6, 11)]
+        return InlineKeyboardMarkup(
+            [
+                *[[InlineKeyboardButton(str(n), callback_data=f"{prefix}:{RATE}{n}") for n in row]
+                  for row in rows],
+                [InlineKeyboardButton(label(texts.skip_button), callback_data=f"{prefix}:skip")],
+            ]
+        )  # fmt: skip
     choices = [(texts.start_button, "start"), (texts.snooze_button, "snooze")]
     choices.append((texts.skip_button, "skip"))
-    prefix = f"{PREFIX}{delivery_id}:{snoozes}"  # a snoozed reminder's old buttons are stale
     return InlineKeyboardMarkup(
         [
             [
@@ -67,7 +83,7 @@ async def run(context: BotContext) -> None:
     """
     services = context.services
     grace = timedelta(minutes=services.settings.reminder_grace_minutes)
-    queue: asyncio.Queue[tuple[ClaimedReminder, str]] = asyncio.Queue(CLAIM_BATCH)
+    queue: asyncio.Queue[tuple[ClaimedReminder, ReminderText]] = asyncio.Queue(CLAIM_BATCH)
 
     async def send_from_queue() -> None:
         while True:
@@ -105,34 +121,51 @@ async def run(context: BotContext) -> None:
         await asyncio.gather(*senders, return_exceptions=True)
 
 
-async def _texts(services: Services, claimed: list[ClaimedReminder], now: datetime) -> list[str]:
+@dataclass(frozen=True)
+class ReminderText:
+    """A reminder's text, and whether it is a pain check-in rather than the routine."""
+
+    text: str
+    check_in: bool = False
+
+
+async def _texts(
+    services: Services, claimed: list[ClaimedReminder], now: datetime
+) -> list[ReminderText]:
     """Each claimed reminder's text, read in a transaction of its own."""
     async with services.session_factory() as db:
         repo = Repo(db)
         return [await _text(repo, services.content, reminder, now) for reminder in claimed]
 
 
-async def _text(repo: Repo, content: Content, reminder: ClaimedReminder, now: datetime) -> str:
-    """The reminder with a preview of today's routine."""
+async def _text(
+    repo: Repo, content: Content, reminder: ClaimedReminder, now: datetime
+) -> ReminderText:
+    """The reminder with a preview of today's routine; after a severe rating, a check-in."""
+    texts = content.messages.reminders
+    late = now - reminder.due_at > LATE_AFTER
+    latest = await repo.pain.latest(reminder.user_id)
+    if latest is not None and check_in_first(latest.rating):
+        text = render(texts.check_in, name=reminder.first_name, rating=latest.rating)
+        return ReminderText(f"{text}\n{texts.late}" if late else text, check_in=True)
     zone = zone_info(reminder.timezone)
     history = await repo.sessions.history(reminder.user_id, zone)
     made = routine.plan(content.catalogue.exercises, history, now.astimezone(zone).date())
-    texts = content.messages.reminders
     text = render(
         texts.text, name=reminder.first_name, count=len(made.exercises), minutes=made.minutes
     )
-    return f"{text}\n{texts.late}" if now - reminder.due_at > LATE_AFTER else text
+    return ReminderText(f"{text}\n{texts.late}" if late else text)
 
 
 async def _deliver(
-    bot: ExtBot[Any], services: Services, reminder: ClaimedReminder, text: str
+    bot: ExtBot[Any], services: Services, reminder: ClaimedReminder, text: ReminderText
 ) -> None:
     """Send one reminder and record the outcome (bot/transport.py retries 429s and failures)."""
-    markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes)
+    markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes, text.check_in)
     try:
         message = await bot.send_message(
             reminder.user_id,
-            text,
+            text.text,
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
             rate_limit_args=Lane.BULK,
