@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.db.models import Preferences
 from bot.emulator import BotApiEmulator
 from tests.conftest import Database, FakeClock, running_bot
-from tests.journeys import set_up_earlier, start_today
+from tests.journeys import onboard_by_buttons, set_up_earlier, start_today
 from tests.test_webhook import free_port
 
 
@@ -34,6 +34,8 @@ async def test_health_and_metrics_count_what_the_bot_did(
     settings = settings.model_copy(update={"metrics_port": port, "webhook_listen": "127.0.0.1"})
     async with running_bot(settings, clock) as bot:
         ada = fake.user(user_id=7601, first_name="Ada")
+        bo = fake.user(user_id=7602, first_name="Bo")  # reminded (no reminder interrupts Ada)
+        await onboard_by_buttons(bo)
         await set_up_earlier(ada, clock)
         _, card = await start_today(ada)  # a session is open
         await ada.press(card, "▶️ Start")
@@ -41,14 +43,14 @@ async def test_health_and_metrics_count_what_the_bot_did(
         fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         await ada.send("/help")  # waited out, then answered
         assert "/today" in (await ada.receive()).plain_text
-        async with db.connect() as connection:  # a reminder due now
+        async with db.connect() as connection:  # Bo's reminder due now
             await connection.execute(
-                update(Preferences).values(
-                    next_reminder_at=datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
-                )
+                update(Preferences)
+                .where(Preferences.user_id == bo.id)
+                .values(next_reminder_at=datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
             )
             await connection.commit()
-        assert "Time for today" in (await ada.receive()).plain_text
+        assert "Time for today" in (await bo.receive()).plain_text
         await fake.wait_until_fetched()
         await bot.update_queue.join()
         async with ClientSession() as client:
@@ -58,7 +60,7 @@ async def test_health_and_metrics_count_what_the_bot_did(
             async with client.get(f"{base}/metrics") as page:
                 assert page.status == 200
                 metrics = samples(await page.text())
-    assert metrics['backcare_updates_total{kind="command"}'] == 3  # /start, /today, /help
+    assert metrics['backcare_updates_total{kind="command"}'] == 4  # /start x2, /today, /help
     assert metrics['backcare_updates_total{kind="button"}'] >= 6
     assert metrics["backcare_update_seconds_count"] == sum(
         v for k, v in metrics.items() if k.startswith("backcare_updates_total")

@@ -147,6 +147,11 @@ def test_a_pause_ends_at_the_start_of_a_local_day() -> None:
     assert pause_end(now, berlin, 7).utcoffset() == berlin.utcoffset(datetime(2026, 3, 31))
     with pytest.raises(ValueError, match="1-365"):
         pause_end(now, berlin, 0)
+    # Wednesday 15:00 in Berlin, after that day's 07:30 reminder: "/pause 3" skips the
+    # next three (Thursday to Saturday); before it, today's is the first of the three.
+    wednesday = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    assert pause_end(wednesday, berlin, 3, time(7, 30)) == datetime(2026, 11, 29, tzinfo=berlin)
+    assert pause_end(wednesday, berlin, 3, time(18, 0)) == datetime(2026, 11, 28, tzinfo=berlin)
 
 
 def test_is_paused() -> None:

@@ -132,14 +132,17 @@ async def test_the_last_day_cannot_be_switched_off(ada: EmulatedUser, fake: BotA
 
 async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: FakeClock) -> None:
     await ada.send("/pause 3")
-    # Tuesday 24 Nov in Berlin + 3 days: reminders come back on Friday.
+    # Tuesday 24 Nov, 08:00 in Berlin, after today's 07:30 reminder: three reminders are
+    # skipped (Wednesday to Friday), and they come back on Saturday.
     assert (await ada.receive()).plain_text.startswith(
-        "⏸ Reminders paused: the next one comes on Fri 27 Nov."
+        "⏸ Reminders paused: the next one comes on Sat 28 Nov."
     )
     stored = await preferences_of(db, 4001)
-    assert stored.paused_until == datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
+    assert stored.paused_until == datetime(2026, 11, 27, 23, 0, tzinfo=UTC)
+    await ada.send("/time 9:00")  # a new time says the pause is still on
+    assert "paused; the next one comes on Sat 28 Nov" in (await ada.receive()).plain_text
     await ada.send("/settings")
-    assert "Reminders: paused; the next one comes on Fri 27 Nov" in (await ada.receive()).plain_text
+    assert "Reminders: paused; the next one comes on Sat 28 Nov" in (await ada.receive()).plain_text
     await ada.send("/resume")
     assert (await ada.receive()).plain_text.startswith("▶️ Reminders are back on.")
     await ada.send("/resume")
@@ -167,7 +170,7 @@ async def test_pause_resume_and_stop(ada: EmulatedUser, db: Database, clock: Fak
 async def test_a_pause_names_the_first_reminder_day_after_it(ada: EmulatedUser) -> None:
     await ada.send("/days mon wed")
     await ada.receive()
-    await ada.send("/pause 3")  # Tue 24 Nov to Fri 27: Friday is no reminder day
+    await ada.send("/pause 3")  # Wed 25 to Fri 27 Nov skipped: Sat and Sun are no reminder days
     assert (await ada.receive()).plain_text.startswith(
         "⏸ Reminders paused: the next one comes on Mon 30 Nov."
     )

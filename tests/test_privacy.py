@@ -88,4 +88,4 @@ async def test_delete_by_button(bot: BotApplication, fake: BotApiEmulator, db: D
     assert (await cy.receive()).plain_text.startswith("Done: everything I stored")
     assert sum((await rows_about(db, 5004)).values()) == 0
     again = await cy.press(confirm, "Yes, erase everything")  # nothing left to act on
-    assert again.text == "This menu has expired. Send /settings for a fresh one."
+    assert again.text == "Send /start first, and I'll set you up in under a minute."

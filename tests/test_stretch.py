@@ -133,10 +133,12 @@ async def test_naming_another_exercise_in_a_session_offers_a_swap(ada: EmulatedU
     await start_today(ada)  # at Cat-Cow
     await ada.send("can I do the bridge instead?")
     offer = await ada.receive()
-    assert offer.plain_text == "Do you want to do Bridge Exercise now instead of Cat-Cow Stretch?"
+    assert offer.plain_text == (
+        "Do Bridge Exercise now? Cat-Cow Stretch moves to the end of today's routine."
+    )
     await ada.press(offer, "🔄 Swap to Bridge Exercise")
-    # Bridge takes Cat-Cow's place, and is not done twice: six exercises now.
-    assert (await ada.receive()).plain_text.startswith("1/6 · Bridge Exercise")
+    # Bridge takes Cat-Cow's place and is not done twice; Cat-Cow comes last: still seven.
+    assert (await ada.receive()).plain_text.startswith("1/7 · Bridge Exercise")
     await ada.send("child's pose please")
     declined = await ada.receive()
     await ada.press(declined, "Keep going")

@@ -113,6 +113,7 @@ class StartTexts(Strict):
 class OnboardingTexts(Strict):
     accept_button: Annotated[str, L()]
     disclaimer_hint: Annotated[str, T()]
+    disclaimer_declined: Annotated[str, T()]
     red_flags: Annotated[str, T()]
     red_flags_none_button: Annotated[str, L()]
     red_flags_some_button: Annotated[str, L()]
@@ -133,6 +134,8 @@ class OnboardingTexts(Strict):
 class PreferenceTexts(Strict):
     summary: Annotated[str, T("time", "zone", "days")]
     no_time: Annotated[str, T()]
+    on_needs_time: Annotated[str, T()]
+    time_while_paused: Annotated[str, T("status")]
     time_usage: Annotated[str, T()]
     time_invalid: Annotated[str, T("text")]
     time_set: Annotated[str, T("time")]
@@ -353,6 +356,7 @@ class StretchTexts(Strict):
     for_area: Annotated[str, T()]
     not_found: Annotated[str, T("text")]
     swap_offer: Annotated[str, T("name", "current")]
+    swap_offer_single: Annotated[str, T("name", "current")]
     swap_button: Annotated[str, L("name")]
     keep_button: Annotated[str, L()]
     kept: Annotated[str, T("name")]

@@ -382,7 +382,11 @@ def _on_reply(state: SessionState, event: Event, now: datetime) -> Transition:
             rest = tuple(
                 i for i in state.plan[state.item + 1 :] if i.exercise_id != new.exercise_id
             )
-            plan = (*state.plan[: state.item], new, *rest)
+            # The exercise swapped away comes at the end of a routine; "Do it now"'s one
+            # exercise simply gives way (its offer says so).
+            current = state.plan[state.item]
+            later = () if state.single or current.exercise_id == new.exercise_id else (current,)
+            plan = (*state.plan[: state.item], new, *rest, *later)
             swapped = _waiting(state, now, phase=Phase.INTRO, plan=plan, block=0, resume_phase=None)
             return Transition(swapped, [ShowIntro(state.item)])
         case Start() | Done() if phase is Phase.PAIN_CHOICE:

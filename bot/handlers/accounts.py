@@ -84,8 +84,8 @@ async def require_account(update: Update, context: BotContext) -> Account | None
     """Like find_account, but tells an unknown user to send /start first."""
     account = await find_account(update, context)
     if account is None:
-        if update.callback_query is not None:
-            await update.callback_query.answer(context.content.messages.menus.expired)
+        if update.callback_query is not None:  # a pop-up: plain text
+            await update.callback_query.answer(context.content.messages.fallback.start_first)
         else:
             await send(update, context.content.messages.fallback.start_first)
     return account

@@ -27,6 +27,7 @@ from bot.domain.onboarding import (
 )
 from bot.domain.session import check_in_first
 from bot.domain.triage import Tier
+from bot.domain.words import means_no
 from bot.handlers.accounts import register, require_account
 from bot.handlers.describe import clock_time, local_moment, summary
 from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard
@@ -205,6 +206,8 @@ def hint(context: BotContext, step: Step, text: str) -> str:
     """What to say when a typed reply does not answer `step`."""
     texts = context.content.messages
     match step:
+        case Step.DISCLAIMER if means_no(text):
+            return texts.onboarding.disclaimer_declined
         case Step.DISCLAIMER:
             return texts.onboarding.disclaimer_hint
         case Step.RED_FLAGS:

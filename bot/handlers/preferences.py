@@ -14,7 +14,7 @@ from telegram import ReplyKeyboardRemove, Update
 from bot.content.templates import Html, render, shorten
 from bot.context import BotContext
 from bot.db.models import Preferences
-from bot.domain.onboarding import ReminderAt, Step, Zone
+from bot.domain.onboarding import AWAITING_CLEARANCE, ReminderAt, Step, Zone
 from bot.domain.pause import MAX_PAUSE_DAYS, is_paused, pause_end
 from bot.domain.times import parse_time
 from bot.domain.timezones import parse_timezone, zone_at, zone_info
@@ -81,7 +81,12 @@ async def set_time(update: Update, context: BotContext, preferences: Preferences
         await onboarding.resume(update, context, preferences)
         return
     reply = render(texts.time_set, time=clock_time(at))
-    await send(update, f"{reply} {summary(context.content, preferences)}")
+    reply = f"{reply} {summary(context.content, preferences)}"
+    now = context.now()
+    if is_paused(now, preferences.paused_at, preferences.paused_until):  # say it still is
+        status = reminder_status(context.content, preferences, now)
+        reply = f"{reply}\n{render(texts.time_while_paused, status=status)}"
+    await send(update, reply)
 
 
 async def on_time_button(update: Update, context: BotContext) -> None:
@@ -255,7 +260,10 @@ async def pause(
     update: Update, context: BotContext, preferences: Preferences, days: int | None
 ) -> None:
     texts = context.content.messages.preferences
-    if preferences.onboarding_step is None and not preferences.reminders_enabled:
+    if preferences.onboarding_step is not None:  # no reminder to pause, or to promise
+        await send(update, context.content.messages.session.not_set_up)
+        return
+    if not preferences.reminders_enabled:
         await send(update, texts.pause_while_off)  # a pause date would promise a reminder
         return
     now = context.now()
@@ -264,7 +272,8 @@ async def pause(
         preferences.paused_until = None
         await send(update, texts.paused)
         return
-    preferences.paused_until = pause_end(now, zone_info(preferences.timezone), days)
+    zone = zone_info(preferences.timezone)
+    preferences.paused_until = pause_end(now, zone, days, preferences.reminder_time)
     date = date_text(context.content, after_pause(preferences, now), preferences.timezone)
     await send(update, render(texts.paused_until, date=Html(date)))
 
@@ -301,9 +310,15 @@ async def stop(update: Update, context: BotContext, preferences: Preferences) ->
 
 async def turn_on(update: Update, context: BotContext, preferences: Preferences) -> None:
     """The settings button twin of /start for someone who stopped reminders."""
+    texts = context.content.messages
+    if preferences.onboarding_step in AWAITING_CLEARANCE:  # "back on" would be untrue
+        await send(update, texts.session.not_cleared)
+        return
     preferences.reminders_enabled = True
     preferences.paused_at = preferences.paused_until = None  # "on" means on
-    texts = context.content.messages
+    if preferences.reminder_time is None:  # on, but at no time yet: ask for one
+        await ask_time(update, context, preferences, texts.preferences.on_needs_time)
+        return
     await send(update, f"{texts.start.reminders_back_on} {summary(context.content, preferences)}")
 
 

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.words import CANCEL, means_yes, normalise
+from bot.handlers import onboarding
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
 
@@ -75,6 +76,7 @@ async def on_delete_button(update: Update, context: BotContext) -> None:
     else:
         account.preferences.awaiting = None
         await close_menu(query, account.preferences, texts.delete_cancelled)
+        await onboarding.resume(update, context, account.preferences)  # its question again
 
 
 async def on_typed(
@@ -88,6 +90,7 @@ async def on_typed(
         preferences.awaiting = None
         preferences.menu_message_id = None
         await send(update, texts.delete_cancelled)
+        await onboarding.resume(update, context, preferences)  # while setting up: its question
     else:
         await send(update, texts.delete_hint)
 

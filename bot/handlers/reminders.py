@@ -108,6 +108,8 @@ async def act(
     texts = context.content.messages.reminders
     preferences = await context.repo.users.preferences(delivery.user_id)
     assert preferences is not None
+    if action != "start" and await session.todays_open_session(context, preferences):
+        action = "start"  # a session is open: the reminder's buttons act on it
     if rating is not None:  # the check-in answered: the session takes it from here
         delivery.status = "started"
         await _close(context, delivery, render(texts.rated, rating=rating))

@@ -188,8 +188,12 @@ async def do_now(
     row = await todays_open_session(context, preferences)
     if row is not None:
         state = context.repo.sessions.state_of(row)
-        if state.phase in SWAPPABLE:
+        same = bool(state.plan) and state.exercise_id == exercise.id
+        if state.phase in SWAPPABLE and not same:
             await offer_swap(update, context, row, exercise)
+            return
+        if same:  # "Do it now" for the exercise under way: that is where they are
+            await coach(context).show_where(row, coach(context).view.where_you_are(state))
             return
         if state.phase is not Phase.CHECK_IN:  # a pain question is open: that comes first
             await coach(context).show_where(row, coach(context).view.where_you_are(state))
@@ -218,7 +222,8 @@ async def offer_swap(
             ),
         ]]
     )  # fmt: skip
-    await send(update, render(texts.swap_offer, name=exercise.name, current=current), markup)
+    offer = texts.swap_offer_single if state.single else texts.swap_offer
+    await send(update, render(offer, name=exercise.name, current=current), markup)
 
 
 def _button_event(action: str, version: int) -> Event | None:

@@ -127,6 +127,7 @@ class ReminderText:
 
     text: str
     check_in: bool = False
+    folded: bool = False  # a session of that day is open: no reminder interrupts it
 
 
 async def _texts(
@@ -143,12 +144,18 @@ async def _text(
 ) -> ReminderText:
     """The reminder with a preview of today's routine; after a severe rating, a check-in."""
     texts = content.messages.reminders
+    zone = zone_info(reminder.timezone)
+    open_session = await repo.sessions.latest_open(reminder.user_id)
+    if (
+        open_session is not None
+        and open_session.local_date == reminder.due_at.astimezone(zone).date()
+    ):
+        return ReminderText("", folded=True)
     late = now - reminder.due_at > LATE_AFTER
     latest = await repo.pain.latest(reminder.user_id)
     if latest is not None and check_in_first(latest.rating):
         text = render(texts.check_in, name=reminder.first_name, rating=latest.rating)
         return ReminderText(f"{text}\n{texts.late}" if late else text, check_in=True)
-    zone = zone_info(reminder.timezone)
     history = await repo.sessions.history(reminder.user_id, zone)
     made = routine.plan(content.catalogue.exercises, history, now.astimezone(zone).date())
     text = render(
@@ -161,6 +168,9 @@ async def _deliver(
     bot: ExtBot[Any], services: Services, reminder: ClaimedReminder, text: ReminderText
 ) -> None:
     """Send one reminder and record the outcome (bot/transport.py retries 429s and failures)."""
+    if text.folded:  # the day's session is under way: it is the reminder
+        await _record(services, reminder, "started", None)
+        return
     markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes, text.check_in)
     try:
         message = await bot.send_message(
