@@ -54,6 +54,7 @@ from bot.handlers import (
     stretch,
 )
 from bot.handlers.accounts import on_new_message
+from bot.handlers.keyboards import ZONE_PREFIX
 from bot.monitoring import Metrics, routes, start_server
 from bot.reminders import dispatcher
 from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
@@ -107,6 +108,7 @@ COMMANDS: list[tuple[str, Handler]] = [
 BUTTONS: list[tuple[str, Handler]] = [
     ("onb:", onboarding.on_button),
     ("time:", preferences.on_time_button),
+    (ZONE_PREFIX, preferences.on_zone_button),
     ("days:", preferences.on_days_button),
     ("set:", preferences.on_settings_button),
     ("del:", privacy.on_delete_button),

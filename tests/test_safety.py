@@ -267,3 +267,16 @@ async def test_setup_red_flag_is_stored_and_cleared_in_two_steps(
 async def test_everyday_words_still_reach_the_coach(ada: EmulatedUser) -> None:
     await ada.send("no numbness, just stiff. how do I do the knee to chest?")
     assert (await ada.receive()).plain_text.startswith("Knee-to-Chest Stretch")
+
+
+async def test_a_photo_caption_is_read_for_red_flags_too(
+    bot: BotApplication, fake: BotApiEmulator
+) -> None:
+    gus = fake.user(user_id=9106, first_name="Gus")
+    await gus.send_content(
+        {
+            "photo": [{"file_id": "x", "file_unique_id": "x", "width": 1, "height": 1}],
+            "caption": "this lump on my spine",
+        }
+    )
+    assert_advice_only(await gus.receive(), "urgent")

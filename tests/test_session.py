@@ -372,7 +372,9 @@ async def test_a_hint_during_a_hold_leaves_the_hold_and_its_countdown_alone(
     assert "Child’s Pose</b>: hold for" in (hold.text or "")
     await ada.send("banana")
     hint = await ada.receive()
-    assert hint.plain_text == 'Reply "done", "pain", "skip" or "stop", or tap a button.'
+    assert hint.plain_text == (  # no "skip": a hold has no Skip button
+        'Reply "done", "pain" or "stop", or tap a button; the hold also ends by itself.'
+    )
     assert hint.buttons == []  # the hold's message keeps them, under its countdown
     assert buttons_now(fake, hold) == hold.buttons
     clock.advance(seconds=25)

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.domain.pause import parse_pause_days
 from bot.domain.times import parse_time
-from bot.domain.timezones import parse_timezone, zone_at, zone_info
+from bot.domain.timezones import MAX_CHOICES, parse_timezone, zone_at, zone_choices, zone_info
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,14 @@ from bot.domain.timezones import parse_timezone, zone_at, zone_info
         ("25:99", None), ("24:00", None), ("7:60", None), ("13 pm", None), ("0 am", None),
         ("tomorrow", None), ("", None), ("7:3", None), ("07:30:15", None), ("-7:30", None),
         ("7 30", time(7, 30)), ("19h", time(19, 0)), ("Noon", time(12, 0)),
-        ("midnight", time(0, 0)), ("1230", None), ("7 3", None),
+        ("midnight", time(0, 0)), ("1230", time(12, 30)), ("7 3", None),
+        # as people say them
+        ("0730", time(7, 30)), ("730", time(7, 30)), ("about 6", time(6, 0)),
+        ("around 7ish", time(7, 0)), ("7 o'clock", time(7, 0)), ("at 7pm", time(19, 0)),
+        ("half past seven", time(7, 30)), ("quarter to eight", time(7, 45)),
+        ("quarter past 7", time(7, 15)), ("seven thirty", time(7, 30)), ("seven", time(7, 0)),
+        ("7 in the evening", time(19, 0)), ("half past 6 in the morning", time(6, 30)),
+        ("2400", None), ("0760", None), ("half past", None), ("thirty seven", None),
     ],
 )  # fmt: skip
 def test_parse_time(text: str, expected: time | None) -> None:
@@ -43,10 +51,44 @@ def test_parse_time(text: str, expected: time | None) -> None:
         ("52.52, 13.40", "Europe/Berlin"), ("35.68 139.69", "Asia/Tokyo"),
         ("-33.87,151.21", "Australia/Sydney"), ("40.71, -74.01", "America/New_York"),
         ("0.0, -150.0", "UTC-10:00"), ("95.0, 13.4", None), ("52, 13", None),
+        # as people say them
+        ("NYC", "America/New_York"), ("new york city", "America/New_York"),
+        ("Londn", "Europe/London"), ("Paris, France", "Europe/Paris"),
+        ("Berlin Germany", "Europe/Berlin"), ("India", "Asia/Kolkata"), ("UK", "Europe/London"),
+        ("germany.", "Europe/Berlin"), ("BST", "Europe/London"), ("JST", "Asia/Tokyo"),
+        ("IST", None), ("USA", None), ("Australia", None),  # several: the person picks
     ],
 )  # fmt: skip
 def test_parse_timezone(text: str, expected: str | None) -> None:
     assert parse_timezone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        ("IST", ("Asia/Kolkata", "Asia/Jerusalem", "Europe/Dublin")),
+        ("usa", ("America/New_York", "America/Chicago", "America/Denver")),
+        ("Australia", ("Australia/Sydney", "Australia/Brisbane", "Australia/Perth")),
+        ("Berlin", ()),
+        ("India", ()),
+        ("Atlantis", ()),
+    ],
+)
+def test_a_name_with_several_zones_offers_them(text: str, choices: tuple[str, ...]) -> None:
+    offered = zone_choices(text)
+    assert offered[: len(choices)] == choices
+    assert len(offered) <= MAX_CHOICES
+    assert all(parse_timezone(zone) == zone for zone in offered)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("3", 3), ("3 days", 3), ("three", 3), ("a week", 7), ("2 weeks", 14), ("for 3 days", 3),
+     ("a couple of days", 2), ("365", 365), ("0", None), ("400", None), ("-1", None),
+     ("soon", None), ("", None)],
+)  # fmt: skip
+def test_pause_lengths_as_people_type_them(text: str, days: int | None) -> None:
+    assert parse_pause_days(text) == days
 
 
 def local(zone: str, instant: datetime) -> datetime:

@@ -280,6 +280,10 @@ class SessionView:
                 return t.hint_choice
             case Phase.PAUSED:
                 return t.hint_paused
+            case Phase.HOLD:  # no Skip button on a hold
+                return t.hint_hold
+            case Phase.SWITCH | Phase.REST:
+                return t.hint_wait
             case _:
                 return t.hint_working
 

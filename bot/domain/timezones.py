@@ -10,7 +10,9 @@ import re
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
+from importlib import resources
 
+from rapidfuzz import fuzz, process
 from timezonefinder import TimezoneFinder
 
 # Well-known cities that are not themselves the name of an IANA zone.
@@ -83,8 +85,11 @@ def parse_timezone(text: str) -> str | None:
     folded = cleaned.casefold()
     if folded in ("utc", "gmt", "z", "zulu"):
         return "UTC"
+    folded = folded.rstrip(".!?")
     if folded in _ABBREVIATIONS:
         return _ABBREVIATIONS[folded]
+    if folded in _MORE_ABBREVIATIONS:
+        return _MORE_ABBREVIATIONS[folded]
     if match := _OFFSET.match(folded):
         minutes = int(match["minutes"] or 0)
         if minutes >= 60:
@@ -94,10 +99,124 @@ def parse_timezone(text: str) -> str | None:
         return _offset_name(offset) if _MIN_OFFSET <= offset <= _MAX_OFFSET else None
     if match := _COORDINATES.match(folded):
         return zone_at(float(match["lat"]), float(match["lng"]))
-    by_name = _zones_by_lower_name().get(folded.replace(" ", "_"))
-    if by_name is not None:
-        return by_name
-    return _zones_by_city().get(folded.replace("_", " "))
+    return _place(folded) or (None if zone_choices(folded) else _by_parts(folded))
+
+
+# -- what people type beyond a zone's name: countries, abbreviations, typos ------------
+
+# Abbreviations that name one zone as people use them ("BST" is London's summer time).
+_MORE_ABBREVIATIONS = {
+    "bst": "Europe/London", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
+    "acst": "Australia/Adelaide", "awst": "Australia/Perth", "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul", "hkt": "Asia/Hong_Kong", "sgt": "Asia/Singapore",
+    "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland", "sast": "Africa/Johannesburg",
+    "msk": "Europe/Moscow", "pht": "Asia/Manila", "wib": "Asia/Jakarta",
+    "akst": "America/Anchorage", "hst": "Pacific/Honolulu",
+}  # fmt: skip
+# Abbreviations that name several zones: the person picks one.
+_AMBIGUOUS = {
+    "ist": ("Asia/Kolkata", "Asia/Jerusalem", "Europe/Dublin"),
+    "ast": ("America/Halifax", "Asia/Riyadh"),
+}  # fmt: skip
+_PLACE_ALIASES = {
+    "nyc": "America/New_York", "ny": "America/New_York", "new york city": "America/New_York",
+    "la": "America/Los_Angeles", "sf": "America/Los_Angeles", "dc": "America/New_York",
+    "philly": "America/New_York", "philadelphia": "America/New_York",
+    "vegas": "America/Los_Angeles", "las vegas": "America/Los_Angeles",
+}  # fmt: skip
+_COUNTRY_ALIASES = {
+    "usa": "US", "us": "US", "america": "US", "united states of america": "US", "uk": "GB",
+    "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB",
+    "united kingdom": "GB", "northern ireland": "GB", "holland": "NL", "deutschland": "DE",
+    "south korea": "KR", "korea": "KR", "uae": "AE", "czechia": "CZ",
+}  # fmt: skip
+MAX_CHOICES = 6
+_CITY_TYPO_MIN = 90  # rapidfuzz ratio for a close spelling of a city ("Londn")
+
+
+def _tab(name: str) -> list[list[str]]:
+    """The rows of one of the tz database's .tab files (shipped by the tzdata package)."""
+    text = resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def _countries() -> dict[str, str]:
+    """'india' -> 'IN', 'britain' -> 'GB', 'uk' -> 'GB' ... and _COUNTRY_ALIASES."""
+    names: dict[str, str] = {}
+    for code, name in (row[:2] for row in _tab("iso3166.tab")):
+        plain, _, inside = name.partition(" (")
+        names[plain.casefold()] = code
+        if inside:
+            names[inside.rstrip(")").casefold()] = code
+    names.update(_COUNTRY_ALIASES)
+    return names
+
+
+@cache
+def _zones_by_country() -> dict[str, tuple[str, ...]]:
+    """Each country's zones, one per distinct UTC offset (those covering most of a region
+    first, then the first listed)."""
+    main: dict[str, list[str]] = {}  # "Eastern (most areas)": first
+    other: dict[str, list[str]] = {}
+    for code, _coordinates, name, *comment in _tab("zone.tab"):
+        if not name.startswith("Antarctica/"):
+            note = comment[0] if comment else ""
+            most = "(most" in note or note.startswith("most")
+            (main if most else other).setdefault(code, []).append(name)
+    zones = {code: [*main.get(code, []), *other.get(code, [])] for code in {*main, *other}}
+    moment = datetime(2026, 1, 15, 12, tzinfo=UTC)  # a fixed day: the same answer each run
+    result = {}
+    for code, names in zones.items():
+        seen: dict[timedelta | None, str] = {}
+        for name in names:
+            seen.setdefault(moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset(), name)
+        result[code] = tuple(seen.values())
+    return result
+
+
+def _country_zones(folded: str) -> tuple[str, ...]:
+    code = _countries().get(folded)
+    return _zones_by_country().get(code, ()) if code else ()
+
+
+def _place(folded: str) -> str | None:
+    """A zone from a place name alone: a zone, a city, a one-zone country."""
+    key = folded.replace("_", " ")
+    found = (
+        _zones_by_lower_name().get(folded.replace(" ", "_"))
+        or _PLACE_ALIASES.get(key)
+        or _zones_by_city().get(key)
+    )
+    if found is None and len(zones := _country_zones(key)) == 1:
+        found = zones[0]
+    return found
+
+
+def zone_choices(text: str) -> tuple[str, ...]:
+    """The zones an ambiguous answer may mean ("IST", "USA", "Australia"); empty when it
+    names one zone or none."""
+    folded = " ".join(text.strip().split()).casefold().rstrip(".!?")
+    if folded in _AMBIGUOUS:
+        return _AMBIGUOUS[folded]
+    zones = _country_zones(folded)
+    return zones[:MAX_CHOICES] if len(zones) > 1 else ()
+
+
+def _by_parts(folded: str) -> str | None:
+    """ "Paris, France", "Berlin Germany", "londn": a part, or a close spelling."""
+    parts = [part.strip() for part in folded.split(",") if part.strip()]
+    words = folded.replace(",", " ").split()
+    candidates = [*parts, *(" ".join(words[:k]) for k in range(len(words) - 1, 0, -1))]
+    for candidate in candidates:
+        if (found := _place(candidate)) is not None:
+            return found
+    if len(folded) < 4:
+        return None
+    best = process.extractOne(
+        folded, _zones_by_city().keys(), scorer=fuzz.ratio, score_cutoff=_CITY_TYPO_MIN
+    )
+    return _zones_by_city()[best[0]] if best else None
 
 
 def zone_info(name: str) -> tzinfo:

@@ -46,3 +46,11 @@ def days_keyboard(content: Content, mask: int) -> InlineKeyboardMarkup:
         ],
         [(texts.done_button, "days:done")],
     )
+
+
+ZONE_PREFIX = "zone:"
+
+
+def zone_keyboard(zones: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """One button a zone ("America/New York"), for a name that fits several."""
+    return keyboard(*[[(zone.replace("_", " "), f"{ZONE_PREFIX}{zone}")] for zone in zones])

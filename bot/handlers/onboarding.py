@@ -26,11 +26,12 @@ from bot.domain.onboarding import (
     Zone,
 )
 from bot.domain.session import check_in_first
+from bot.domain.timezones import zone_choices
 from bot.domain.triage import Tier
 from bot.domain.words import means_no
 from bot.handlers.accounts import register, require_account
 from bot.handlers.describe import clock_time, local_moment, summary
-from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard
+from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard, zone_keyboard
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
 from bot.reminders.scheduling import reschedule
 
@@ -183,6 +184,10 @@ async def on_typed(
     answer = onboarding.interpret(step, text)
     if answer is not None:
         await apply(update, context, preferences, answer)
+        return
+    if step is Step.TIMEZONE and (choices := zone_choices(text)):  # "IST", "USA": which?
+        question = render(context.content.messages.preferences.timezone_choice, text=shorten(text))
+        await send_menu(update, preferences, question, zone_keyboard(choices))
         return
     await ask(update, context, preferences, step, hint(context, step, text))
 

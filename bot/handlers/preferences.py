@@ -15,9 +15,9 @@ from bot.content.templates import Html, render, shorten
 from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.onboarding import AWAITING_CLEARANCE, ReminderAt, Step, Zone
-from bot.domain.pause import MAX_PAUSE_DAYS, is_paused, pause_end
+from bot.domain.pause import is_paused, parse_pause_days, pause_end
 from bot.domain.times import parse_time
-from bot.domain.timezones import parse_timezone, zone_at, zone_info
+from bot.domain.timezones import parse_timezone, zone_at, zone_choices, zone_info
 from bot.domain.weekdays import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days, toggle
 from bot.domain.words import normalise
 from bot.handlers import onboarding, privacy
@@ -31,7 +31,13 @@ from bot.handlers.describe import (
     reminder_status,
     summary,
 )
-from bot.handlers.keyboards import days_keyboard, location_keyboard, time_keyboard
+from bot.handlers.keyboards import (
+    ZONE_PREFIX,
+    days_keyboard,
+    location_keyboard,
+    time_keyboard,
+    zone_keyboard,
+)
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
 
 
@@ -119,9 +125,37 @@ async def timezone_command(update: Update, context: BotContext) -> None:
         return
     zone = parse_timezone(text)
     if zone is None:
-        invalid = render(texts.timezone_invalid, text=shorten(text))
-        await ask_zone(update, context, account.preferences, invalid)
+        await zone_not_found(update, context, account.preferences, text)
         return
+    await set_zone(update, context, account.preferences, zone)
+
+
+async def zone_not_found(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> None:
+    """A name that fits several zones offers them; anything else says what works."""
+    texts = context.content.messages.preferences
+    choices = zone_choices(text)
+    if choices:
+        preferences.awaiting = "timezone"  # typing a city still works
+        question = render(texts.timezone_choice, text=shorten(text))
+        await send_menu(update, preferences, question, zone_keyboard(choices))
+        return
+    await ask_zone(update, context, preferences, render(texts.timezone_invalid, text=shorten(text)))
+
+
+async def on_zone_button(update: Update, context: BotContext) -> None:
+    """One of the zones offered for an ambiguous name."""
+    account = await require_account(update, context)
+    if account is None:
+        return
+    query = live_query(update, account.preferences)
+    zone = (query.data or "").removeprefix(ZONE_PREFIX) if query else ""
+    if query is None or parse_timezone(zone) != zone:
+        await expire(update, context)
+        return
+    await query.answer()
+    await close_menu(query, account.preferences)
     await set_zone(update, context, account.preferences, zone)
 
 
@@ -250,8 +284,8 @@ async def pause_command(update: Update, context: BotContext) -> None:
     text = _argument(context)
     if not text:
         await pause(update, context, account.preferences, None)
-    elif text.isdigit() and 1 <= int(text) <= MAX_PAUSE_DAYS:
-        await pause(update, context, account.preferences, int(text))
+    elif (days := parse_pause_days(text)) is not None:
+        await pause(update, context, account.preferences, days)
     else:
         await send(update, context.content.messages.preferences.pause_usage)
 
@@ -465,7 +499,6 @@ async def on_typed(
     elif preferences.awaiting == "timezone":
         zone = parse_timezone(text)
         if zone is None:
-            invalid = render(texts.timezone_invalid, text=shorten(text))
-            await ask_zone(update, context, preferences, invalid)
+            await zone_not_found(update, context, preferences, text)
         else:
             await set_zone(update, context, preferences, zone)

@@ -71,5 +71,11 @@ async def on_unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def on_anything_else(update: Update, context: BotContext) -> None:
-    """Stickers, photos, voice notes...: say what the bot understands."""
+    """Stickers, photos, voice notes...: say what the bot understands (a caption is
+    typed text too: triage reads it first)."""
+    caption = update.message.caption if update.message else None
+    flag = safety.check(context, caption) if caption else None
+    if flag is not None:
+        await safety.on_flag(update, context, flag)
+        return
     await send(update, context.content.messages.fallback.not_understood)
