@@ -143,7 +143,10 @@ async def test_a_flag_while_setting_up_waits_for_clearance_then_setup_goes_on(
     await bo.send("/start")
     await bo.receive()  # the disclaimer
     await bo.send("I had a fall down the stairs yesterday")
-    assert_advice_only(await bo.receive(), "emergency")
+    advice = await bo.receive()
+    assert_advice_only(advice, "emergency")
+    assert "we'll carry on setting up" in advice.plain_text  # no session, no reminders yet
+    assert HELD not in advice.plain_text
     assert (await preferences_of(db, 9102)).onboarding_step == "clearance"
     await bo.send("cleared")
     confirm = await bo.receive()

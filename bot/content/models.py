@@ -231,6 +231,7 @@ class SafetyTexts(Strict):
     caution: Annotated[str, T("said")]
     other_part: Annotated[str, T("said")]
     held: Annotated[str, T()]
+    held_setup: Annotated[str, T()]
     held_new: Annotated[str, T()]
     emergency_number_unset: Annotated[str, L()]
     said_and: Annotated[str, L("first", "second")]

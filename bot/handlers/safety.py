@@ -15,7 +15,7 @@ from telegram import ReplyKeyboardRemove, Update
 from bot.content.templates import label, render
 from bot.context import BotContext
 from bot.db.models import Preferences
-from bot.domain.onboarding import Step
+from bot.domain.onboarding import AWAITING_CLEARANCE, Step
 from bot.domain.session import Outcome
 from bot.domain.triage import Flag, Tier
 from bot.handlers import session
@@ -38,8 +38,9 @@ async def on_flag(update: Update, context: BotContext, flag: Flag) -> None:
     if account is not None:
         await _stop_session(context, account.preferences)
         if flag.tier.holds:
+            setting_up = account.preferences.onboarding_step not in (None, *AWAITING_CLEARANCE)
             await _hold(context, account.preferences, flag)
-            parts.append(texts.held)
+            parts.append(texts.held_setup if setting_up else texts.held)
     elif flag.tier.holds:
         parts.append(texts.held_new)
     await send(update, "\n\n".join(parts), ReplyKeyboardRemove())
