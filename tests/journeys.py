@@ -24,6 +24,14 @@ async def onboard_by_buttons(
     return await user.receive()
 
 
+async def report_red_flags(user: EmulatedUser) -> SentMessage:
+    """/start, accept, "Yes, at least one" on the safety screen: the advice that follows."""
+    await user.send("/start")
+    await user.press(await user.receive(), "✅ I understand")
+    await user.press(await user.receive(), "Yes, at least one")
+    return await user.receive()
+
+
 async def set_up_earlier(user: EmulatedUser, clock: FakeClock, **options: str) -> None:
     """Set up, then a while passes: the pain rating given while setting up is no longer
     today's, so /today asks for it (`start_today`)."""

@@ -12,7 +12,7 @@ from bot.app import BotApplication
 from bot.db.models import ReminderDelivery
 from bot.emulator import BotApiEmulator
 from tests.conftest import Database, FakeClock
-from tests.journeys import onboard_by_buttons, start_today
+from tests.journeys import onboard_by_buttons, report_red_flags, start_today
 
 WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin: the first reminder
 
@@ -121,10 +121,7 @@ async def test_turning_reminders_on_while_waiting_for_clearance_says_they_wait(
     bot: BotApplication, fake: BotApiEmulator
 ) -> None:
     fay = fake.user(user_id=9407, first_name="Fay")
-    await fay.send("/start")
-    await fay.press(await fay.receive(), "✅ I understand")
-    await fay.press(await fay.receive(), "Yes, at least one")
-    await fay.receive()
+    await report_red_flags(fay)
     await fay.send("/settings")
     menu = await fay.receive()
     await fay.press(menu, "🔔 Turn reminders on")

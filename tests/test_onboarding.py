@@ -10,7 +10,7 @@ from bot.app import BotApplication
 from bot.db.models import PainRating, Preferences
 from bot.emulator import BotApiEmulator
 from tests.conftest import BotRunner, Database, FakeClock
-from tests.journeys import onboard_by_buttons
+from tests.journeys import onboard_by_buttons, report_red_flags
 
 
 async def preferences_of(db: Database, user_id: int) -> Preferences:
@@ -99,10 +99,7 @@ async def test_red_flags_get_advice_and_no_reminders_until_cleared(
     bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     cy = fake.user(user_id=3003, first_name="Cy")
-    await cy.send("/start")
-    await cy.press(await cy.receive(), "✅ I understand")
-    await cy.press(await cy.receive(), "Yes, at least one")
-    advice = await cy.receive()
+    advice = await report_red_flags(cy)
     assert "see a doctor or another healthcare professional" in advice.plain_text
     assert "seek urgent medical care today" in advice.plain_text
     assert "I won't send reminders for now" in advice.plain_text

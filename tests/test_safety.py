@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.db.models import GuidedSession, Preferences, SafetyFlag
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import Database, FakeClock, running_bot
-from tests.journeys import set_up_earlier, start_today
+from tests.journeys import report_red_flags, set_up_earlier, start_today
 
 EXERCISE_BUTTONS = ("▶️ Do it now", "▶️ Start", "✅ Done", "😣 Pain")
 FLAGGED = [e for e in corpus(CORPUS) if e.group in TIERS]
@@ -254,10 +254,7 @@ async def test_setup_red_flag_is_stored_and_cleared_in_two_steps(
     bot: BotApplication, fake: BotApiEmulator, db: Database
 ) -> None:
     dee = fake.user(user_id=9104, first_name="Dee")
-    await dee.send("/start")
-    await dee.press(await dee.receive(), "✅ I understand")
-    await dee.press(await dee.receive(), "Yes, at least one")
-    advice = await dee.receive()
+    advice = await report_red_flags(dee)
     assert await flags_of(db, 9104) == [("screen", "urgent", False)]
     await dee.press(advice, "I've been cleared to exercise")
     confirm = await dee.receive()
