@@ -50,6 +50,7 @@ from bot.handlers import (
     progress,
     reminders,
     replies,
+    safety,
     session,
     stretch,
 )
@@ -185,8 +186,12 @@ def register_handlers(application: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
     # New messages only: an edit of an old message is deliberately ignored.
     new_private = private & filters.UpdateType.MESSAGE
-    application.add_handler(TypeHandler(Update, flood.check), group=-2)
-    application.add_handler(MessageHandler(new_private, on_new_message), group=-1)
+    application.add_handler(TypeHandler(Update, flood.check), group=-3)
+    application.add_handler(MessageHandler(new_private, on_new_message), group=-2)
+    # Triage reads every typed text (a command's words, a caption, an edit) before any
+    # other handler; a red flag gets its advice and nothing else (ApplicationHandlerStop).
+    typed = private & (filters.UpdateType.MESSAGES) & (filters.TEXT | filters.CAPTION)
+    application.add_handler(MessageHandler(typed, safety.on_message), group=-1)
     for command, callback in COMMANDS:
         application.add_handler(CommandHandler(command, callback, filters=new_private))
     # Not in the public menu: to anyone but ADMIN_IDS it answers like an unknown command.

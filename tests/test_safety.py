@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.db.models import GuidedSession, Preferences, SafetyFlag
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import Database, FakeClock, running_bot
-from tests.journeys import report_red_flags, set_up_earlier, start_today
+from tests.journeys import onboard_by_buttons, report_red_flags, set_up_earlier, start_today
 
 EXERCISE_BUTTONS = ("▶️ Do it now", "▶️ Start", "✅ Done", "😣 Pain")
 FLAGGED = [e for e in corpus(CORPUS) if e.group in TIERS]
@@ -101,10 +101,12 @@ async def test_chest_pain_while_idle_holds_the_routine_and_reminders(
 
     await ada.send("/today")  # no routine until cleared
     assert (await ada.receive()).plain_text.startswith("Your routine is paused for your safety")
-    await ada.send("/stretch bridge")
-    card = await ada.receive()
-    await ada.press(card, "▶️ Do it now")
+    await ada.send("/stretch bridge")  # no card either, while a professional's word waits
     assert (await ada.receive()).plain_text.startswith("Your routine is paused for your safety")
+    await ada.send("bridge")  # typed words answer the clearance question, not a search
+    hint = await ada.receive()
+    assert hint.plain_text.startswith("When a healthcare professional has cleared you")
+    assert hint.buttons == ["I've been cleared to exercise"]
 
 
 @pytest.mark.parametrize("where", ["check-in", "exercise card", "hold", "pain question"])
@@ -280,3 +282,33 @@ async def test_a_photo_caption_is_read_for_red_flags_too(
         }
     )
     assert_advice_only(await gus.receive(), "urgent")
+
+
+async def test_the_words_after_any_command_and_an_edit_are_read_too(
+    ada: EmulatedUser, fake: BotApiEmulator
+) -> None:
+    await ada.send("/help my legs have both gone numb")
+    assert_advice_only(await ada.receive(), "emergency")
+    hal = fake.user(user_id=9107, first_name="Hal")
+    message_id = await hal.send("hello")
+    await hal.receive()  # "Send /start first"
+    await hal.edit(message_id, "hello, I think I broke my back")
+    assert_advice_only(await hal.receive(), "urgent")
+
+
+async def test_a_held_user_s_reminder_buttons_start_nothing(
+    bot: BotApplication, fake: BotApiEmulator, clock: FakeClock, db: Database
+) -> None:
+    ivy = fake.user(user_id=9108, first_name="Ivy")
+    await onboard_by_buttons(ivy)
+    async with db.connect():
+        pass
+    clock.advance(seconds=(datetime(2026, 11, 25, 6, 30, tzinfo=UTC) - clock.now()).total_seconds())
+    reminder = await ivy.receive()
+    await ivy.send("my chest feels tight")
+    assert_advice_only(await ivy.receive(), "emergency")
+    await ivy.press(reminder, "💤 Snooze 30 min")  # no reminder comes back in 30 minutes
+    assert (await ivy.receive()).plain_text.startswith("Your routine is paused for your safety")
+    clock.advance(minutes=31)
+    await ivy.no_message()
+    assert (await preferences_of(db, 9108)).next_reminder_at is None

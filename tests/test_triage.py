@@ -64,8 +64,19 @@ def test_every_emergency_and_urgent_message_is_caught_and_benign_ones_are_left_a
         ("jelly legs since yesterday", Tier.EMERGENCY, "both_legs"),
         ("I have no control over my bladder", Tier.EMERGENCY, "bladder_bowel"),
         ("not sure but my bum feels numb", Tier.EMERGENCY, "saddle_numbness"),
-        # a denial ends with its clause
+        # a denial ends with its clause, or where a new subject starts
         ("no fever, but my bum is numb", Tier.EMERGENCY, "saddle_numbness"),
+        ("no my legs are numb", Tier.EMERGENCY, "both_legs"),
+        ("never mind my chest hurts", Tier.EMERGENCY, "chest_pain"),
+        ("dont laugh I wet myself", Tier.EMERGENCY, "bladder_bowel"),
+        ("no seriously I can't breathe", Tier.EMERGENCY, "breathing"),
+        # found by review
+        ("I've got a slipped disc", Tier.CAUTION, "sciatica"),
+        ("my trousers are falling off me", Tier.URGENT, "weight_loss"),
+        ("can't get an erection since my back went", Tier.EMERGENCY, "saddle_numbness"),
+        ("sweating at night", Tier.URGENT, "fever_unwell"),
+        ("my feet are numb", Tier.EMERGENCY, "both_legs"),
+        ("dragging my left foot", Tier.EMERGENCY, "worsening_leg_weakness"),
     ],
 )
 def test_red_flags_in_the_words_people_use(text: str, tier: Tier, rule: str) -> None:
@@ -91,6 +102,15 @@ def test_red_flags_in_the_words_people_use(text: str, tier: Tier, rule: str) -> 
         "never had cancer",
         "child's pose felt amazing",
         "I never stretch enough",
+        "it does not wake me at night",
+        "I havent had any numbness in my groin",
+        "sorry I've fallen behind on my exercises",
+        "I nearly fell over doing the bird dog",
+        "my computer crashed",
+        "I'm out of breath after the exercise",
+        "the bed is lumpy",
+        "my dad had cancer",
+        "my friend broke his leg",
     ],
 )
 def test_everyday_words_and_denials_are_not_flags(text: str) -> None:

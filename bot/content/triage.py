@@ -26,6 +26,7 @@ class NegationSpec(Strict):
     hedges: list[TermText] = []
     window: int = Field(ge=1, le=10)
     clause_breaks: list[str] = []
+    scope_ends: list[str] = []
 
 
 class RuleSpec(Strict):
@@ -94,6 +95,7 @@ class TriageFile(Strict):
                 hedges=tuple(term_of(hedge) for hedge in self.negation.hedges),
                 window=self.negation.window,
                 clause_breaks=frozenset(term_of(" ".join(self.negation.clause_breaks))),
+                scope_ends=frozenset(term_of(" ".join(self.negation.scope_ends))),
             ),
             ignore=[term_of(phrase) for phrase in self.ignore],
             known_words=COMMON_WORDS,

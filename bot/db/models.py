@@ -184,6 +184,7 @@ class ReminderDelivery(Base):
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # "claimed", "sent", "snoozed", "skipped" (by the user), "missed" (downtime), "blocked",
+    # "started" (a session of the day was open), "held" (waiting for clearance),
     # "done" (not sent: the day's routine was finished before it was due)
     status: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)

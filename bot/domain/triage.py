@@ -88,6 +88,8 @@ class Negation:
     hedges: tuple[Term, ...]  # look like negations but are not: "not sure", "dont know"
     window: int = 4
     clause_breaks: frozenset[str] = field(default_factory=frozenset)  # "but", "just"
+    # A new subject ends a negation's reach: "no my legs are numb", "never mind my chest".
+    scope_ends: frozenset[str] = field(default_factory=frozenset)
 
 
 BLANK = ""  # an ignored word: it matches nothing and breaks any term
@@ -230,6 +232,7 @@ class Triage:
                 and words[i] in self.negation.cues
                 and i not in absorbed
                 and not self._hedge_at(words, i)
+                and not any(word in self.negation.scope_ends for word in words[i + 1 : start])
             ):
                 return True
         return False

@@ -244,7 +244,8 @@ async def apply(
             if present:
                 await context.repo.safety.record(preferences.user_id, [(SCREEN, Tier.URGENT)], now)
         case Confirmed(yes=True):
-            preferences.red_flags = "cleared"
+            if preferences.red_flags == "present":  # the set-up screen's "yes": now cleared
+                preferences.red_flags = "cleared"
             await context.repo.safety.clear(preferences.user_id, now)
         case Pain(rating=rating):
             await context.repo.pain.record(preferences.user_id, rating, "baseline", now)

@@ -294,6 +294,9 @@ async def pause(
     update: Update, context: BotContext, preferences: Preferences, days: int | None
 ) -> None:
     texts = context.content.messages.preferences
+    if preferences.onboarding_step in AWAITING_CLEARANCE:
+        await send(update, context.content.messages.session.not_cleared)
+        return
     if preferences.onboarding_step is not None:  # no reminder to pause, or to promise
         await send(update, context.content.messages.session.not_set_up)
         return
@@ -321,6 +324,9 @@ async def resume_command(update: Update, context: BotContext) -> None:
 
 async def resume(update: Update, context: BotContext, preferences: Preferences) -> None:
     texts = context.content.messages.preferences
+    if preferences.onboarding_step in AWAITING_CLEARANCE:  # "back on" would be untrue
+        await send(update, context.content.messages.session.not_cleared)
+        return
     was_paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
     preferences.paused_at = preferences.paused_until = None
     if not preferences.reminders_enabled:  # "back on" would be untrue after /stop

@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from bot.content.templates import render
 from bot.context import BotContext
 from bot.db.models import Preferences, ReminderDelivery
+from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.session import check_in_first
 from bot.domain.timezones import local_day, zone_info
 from bot.domain.words import normalise, parse_rating
@@ -108,6 +109,10 @@ async def act(
     texts = context.content.messages.reminders
     preferences = await context.repo.users.preferences(delivery.user_id)
     assert preferences is not None
+    if preferences.onboarding_step in AWAITING_CLEARANCE:  # held: no routine, no snooze
+        await _close(context, delivery, context.content.messages.session.not_cleared)
+        await send(update, context.content.messages.session.not_cleared)
+        return
     if action != "start" and await session.todays_open_session(context, preferences):
         action = "start"  # a session is open: the reminder's buttons act on it
     if rating is not None:  # the check-in answered: the session takes it from here

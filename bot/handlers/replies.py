@@ -20,7 +20,6 @@ from bot.handlers import (
     preferences,
     privacy,
     reminders,
-    safety,
     session,
     stretch,
 )
@@ -29,14 +28,10 @@ from bot.handlers.menus import send
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Triage first; then route a typed reply to the question waiting for it."""
+    """Route a typed reply to the question waiting for it (triage has read it first)."""
     assert update.message is not None
     assert update.message.text is not None
     text = update.message.text
-    flag = safety.check(context, text)
-    if flag is not None:  # nothing else reads a red flag
-        await safety.on_flag(update, context, flag)
-        return
     intent = chat.intent_of(context, text)
     account = await find_account(update, context)
     if account is None:
@@ -71,11 +66,6 @@ async def on_unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def on_anything_else(update: Update, context: BotContext) -> None:
-    """Stickers, photos, voice notes...: say what the bot understands (a caption is
-    typed text too: triage reads it first)."""
-    caption = update.message.caption if update.message else None
-    flag = safety.check(context, caption) if caption else None
-    if flag is not None:
-        await safety.on_flag(update, context, flag)
-        return
+    """Stickers, photos, voice notes...: say what the bot understands (a caption's red
+    flag was answered before this, by bot/handlers/safety.py)."""
     await send(update, context.content.messages.fallback.not_understood)

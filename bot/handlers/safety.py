@@ -1,16 +1,19 @@
 """A red flag in anything typed: advice for its tier, and never an exercise.
 
-Triage (bot/domain/triage.py, rules in content/triage.yaml) reads every free
-text first. On a flag this module answers. Emergency and urgent flags stop
-an open session, are stored (rule, tier and date, never the words), and hold
-the routine and reminders until the person confirms, in two steps, that a
-professional has checked them (the clearance steps of onboarding). A caution
-only stops an open session and says to ask a professional first.
+Triage (bot/domain/triage.py, rules in content/triage.yaml) reads every typed
+text first: `on_message` runs before every other handler (bot/app.py), for
+messages, commands' words, captions and edits. On a flag this module answers.
+Emergency and urgent flags stop an open session, are stored (rule, tier and
+date, never the words), and hold the routine and reminders until the person
+confirms, in two steps, that a professional has checked them (the clearance
+steps of onboarding). A caution only stops an open session and says to ask a
+professional first.
 """
 
 from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.content.templates import label, render
 from bot.context import BotContext
@@ -25,9 +28,14 @@ from bot.handlers.menus import retire_live_menu, send
 OTHER_PART = "other_body_part"  # the caution that says what the bot does not cover
 
 
-def check(context: BotContext, text: str) -> Flag | None:
-    """Triage: the red flag in `text`, if any."""
-    return context.content.triage.compiled.check(text)
+async def on_message(update: Update, context: BotContext) -> None:
+    """Triage, before every other handler: a red flag stops the update here."""
+    message = update.effective_message
+    text = (message.text or message.caption) if message is not None else None
+    flag = context.content.triage.compiled.check(text) if text else None
+    if flag is not None:
+        await on_flag(update, context, flag)
+        raise ApplicationHandlerStop
 
 
 async def on_flag(update: Update, context: BotContext, flag: Flag) -> None:
@@ -80,6 +88,5 @@ async def _hold(context: BotContext, preferences: Preferences, flag: Flag) -> No
     held = [(rule.id, rule.tier) for rule in flag.rules if rule.tier.holds]
     await context.repo.safety.record(preferences.user_id, held, context.now())
     await retire_live_menu(context, preferences)  # no button of an earlier question stays live
-    preferences.awaiting = None
-    preferences.red_flags = "present"
+    preferences.awaiting = None  # (red_flags keeps the set-up screen's own answer)
     preferences.onboarding_step = Step.CLEARANCE

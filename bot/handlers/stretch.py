@@ -9,9 +9,10 @@ from bot.content.models import Exercise
 from bot.content.templates import Html, label, render, shorten
 from bot.context import BotContext
 from bot.domain import routine
+from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.stretch_search import Ambiguous, Found, Match, find
-from bot.handlers import safety, session
-from bot.handlers.accounts import require_account
+from bot.handlers import session
+from bot.handlers.accounts import find_account, require_account
 from bot.handlers.menus import send
 
 PREFIX = "str:"
@@ -37,6 +38,11 @@ def card(context: BotContext, exercise: Exercise) -> str:
 
 
 async def send_card(update: Update, context: BotContext, exercise: Exercise) -> None:
+    """The card with Do it now; while a red flag waits for a professional, no card."""
+    account = await find_account(update, context)
+    if account is not None and account.preferences.onboarding_step in AWAITING_CLEARANCE:
+        await send(update, context.content.messages.session.not_cleared)
+        return
     texts = context.content.messages.stretch
     markup = InlineKeyboardMarkup(
         [[_button(texts.do_button, f"do:{exercise.id}"), _button(texts.all_button, "all")]]
@@ -83,10 +89,6 @@ async def stretch_command(update: Update, context: BotContext) -> None:
     text = " ".join(context.args or [])
     if not text:
         await send_catalogue(update, context, texts.usage)
-        return
-    flag = safety.check(context, text)
-    if flag is not None:  # "/stretch chest pain": advice, never a card
-        await safety.on_flag(update, context, flag)
         return
     match = find(text, context.content.catalogue.exercises)
     if not await answer(update, context, match, text):

@@ -127,7 +127,9 @@ class ReminderText:
 
     text: str
     check_in: bool = False
-    folded: bool = False  # a session of that day is open: no reminder interrupts it
+    # Not sent, recorded as this instead: "started" (a session of that day is open, and
+    # no reminder interrupts it) or "held" (a red flag waits for a professional's word).
+    unsent_as: str | None = None
 
 
 async def _texts(
@@ -150,7 +152,10 @@ async def _text(
         open_session is not None
         and open_session.local_date == reminder.due_at.astimezone(zone).date()
     ):
-        return ReminderText("", folded=True)
+        return ReminderText("", unsent_as="started")
+    preferences = await repo.users.preferences(reminder.user_id)
+    if preferences is None or preferences.onboarding_step is not None:  # held since the claim
+        return ReminderText("", unsent_as="held")
     late = now - reminder.due_at > LATE_AFTER
     latest = await repo.pain.latest(reminder.user_id)
     if latest is not None and check_in_first(latest.rating):
@@ -168,8 +173,8 @@ async def _deliver(
     bot: ExtBot[Any], services: Services, reminder: ClaimedReminder, text: ReminderText
 ) -> None:
     """Send one reminder and record the outcome (bot/transport.py retries 429s and failures)."""
-    if text.folded:  # the day's session is under way: it is the reminder
-        await _record(services, reminder, "started", None)
+    if text.unsent_as is not None:
+        await _record(services, reminder, text.unsent_as, None)
         return
     markup = keyboard(services.content, reminder.delivery_id, reminder.snoozes, text.check_in)
     try:
