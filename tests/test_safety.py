@@ -25,11 +25,13 @@ HEADINGS = {
     "caution": "🩺 You mentioned",
 }
 HELD = "I've stopped today's session and paused your reminders."
+CRISIS = "💙 I'm really sorry you're feeling like this."
 
 
 def assert_advice_only(reply: SentMessage, tier: str) -> None:
-    """Safety advice for the tier, with no exercise and no button that starts one."""
-    assert reply.plain_text.startswith(HEADINGS[tier]), reply.plain_text
+    """Safety advice for the tier (or crisis support), with no exercise and no button that
+    starts one."""
+    assert reply.plain_text.startswith((HEADINGS[tier], CRISIS)), reply.plain_text
     assert not any(button in reply.buttons for button in EXERCISE_BUTTONS), reply.buttons
     assert reply.buttons == []
 
@@ -94,7 +96,7 @@ async def test_chest_pain_while_idle_holds_the_routine_and_reminders(
     assert_advice_only(reply, "emergency")
     assert "You mentioned chest pain." in reply.plain_text
     assert "Call your local emergency number or go to the nearest emergency" in reply.plain_text
-    assert HELD in reply.plain_text
+    assert "I've paused your reminders." in reply.plain_text  # no session was open
     stored = await preferences_of(db, 9101)
     assert (stored.onboarding_step, stored.next_reminder_at) == ("clearance", None)
     assert await flags_of(db, 9101) == [("chest_pain", "emergency", False)]
@@ -175,12 +177,9 @@ async def test_clearance_takes_two_deliberate_steps_and_brings_everything_back(
 
     await ada.press(wait, "I've been cleared to exercise")
     confirm = await ada.receive()
-    await ada.send("yes")
-    question = await ada.receive()
-    assert question.plain_text.startswith("Thank you. Good to have you back!")
-    assert "How much does your back hurt today" in question.plain_text
-    await ada.press(question, "3")
+    await ada.send("yes")  # set up before: nothing more to ask, /today asks the pain
     done = await ada.receive()
+    assert done.plain_text.startswith("Thank you. Good to have you back!")
     assert "All set!" in done.plain_text
     stored = await preferences_of(db, 9101)
     assert stored.onboarding_step is None
@@ -249,7 +248,7 @@ async def test_the_emergency_number_setting_names_the_number(
         reply = await cy.receive()
         assert_advice_only(reply, "emergency")
         assert "Call 999 or go to the nearest emergency department now." in reply.plain_text
-        assert "When a healthcare professional has checked you, send /start" in reply.plain_text
+        assert "type cleared and we'll carry on setting up" in reply.plain_text
 
 
 async def test_setup_red_flag_is_stored_and_cleared_in_two_steps(
@@ -312,3 +311,38 @@ async def test_a_held_user_s_reminder_buttons_start_nothing(
     clock.advance(minutes=31)
     await ivy.no_message()
     assert (await preferences_of(db, 9108)).next_reminder_at is None
+
+
+async def test_a_flag_before_start_is_remembered_when_they_start(
+    bot: BotApplication, fake: BotApiEmulator, db: Database
+) -> None:
+    jo = fake.user(user_id=9109, first_name="Jo")
+    await jo.send("both my legs have gone numb and weak since yesterday")
+    advice = await jo.receive()
+    assert_advice_only(advice, "emergency")
+    assert "we'll carry on setting up" in advice.plain_text
+    assert await flags_of(db, 9109) == [("both_legs", "emergency", False)]
+    await jo.send("/start")  # no way round the clearance
+    await jo.receive()  # welcome back
+    asked = await jo.receive()
+    assert asked.buttons == ["I've been cleared to exercise"]
+    await jo.send("/today")
+    assert (await jo.receive()).plain_text.startswith("Your routine is paused for your safety")
+
+
+async def test_thoughts_of_self_harm_get_crisis_support_not_back_advice(
+    ada: EmulatedUser, db: Database
+) -> None:
+    await ada.send("honestly this pain is so bad i want to kill myself")
+    reply = await ada.receive()
+    assert reply.plain_text.startswith("💙 I'm really sorry you're feeling like this.")
+    assert "Samaritans on 116 123" in reply.plain_text
+    assert reply.buttons == []
+    assert await flags_of(db, 9101) == []  # no hold: this is not about exercise
+
+
+async def test_a_flag_with_no_session_open_says_only_what_it_paused(ada: EmulatedUser) -> None:
+    await ada.send("I have a lump on my spine")
+    reply = await ada.receive()
+    assert "I've paused your reminders." in reply.plain_text
+    assert "stopped today's session" not in reply.plain_text

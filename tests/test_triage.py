@@ -77,6 +77,10 @@ def test_every_emergency_and_urgent_message_is_caught_and_benign_ones_are_left_a
         ("sweating at night", Tier.URGENT, "fever_unwell"),
         ("my feet are numb", Tier.EMERGENCY, "both_legs"),
         ("dragging my left foot", Tier.EMERGENCY, "worsening_leg_weakness"),
+        ("my face is drooping on one side", Tier.EMERGENCY, "stroke"),
+        ("this pain makes me want to kill myself", Tier.EMERGENCY, "self_harm"),
+        # breathlessness after exercise may be nothing, but is never waved through
+        ("gasping for air after the stretches", Tier.EMERGENCY, "breathing"),
     ],
 )
 def test_red_flags_in_the_words_people_use(text: str, tier: Tier, rule: str) -> None:
@@ -107,10 +111,13 @@ def test_red_flags_in_the_words_people_use(text: str, tier: Tier, rule: str) -> 
         "sorry I've fallen behind on my exercises",
         "I nearly fell over doing the bird dog",
         "my computer crashed",
-        "I'm out of breath after the exercise",
         "the bed is lumpy",
         "my dad had cancer",
         "my friend broke his leg",
+        "I broke my wrist years ago skiing",
+        "my wife is pregnant",
+        "I used to get numbness in my groin",
+        "no fever, no weight loss, no cancer, all good",
     ],
 )
 def test_everyday_words_and_denials_are_not_flags(text: str) -> None:

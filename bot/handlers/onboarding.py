@@ -253,7 +253,10 @@ async def apply(
             preferences.reminder_time = at
         case Zone(name=name):
             preferences.timezone = name
-    following = onboarding.next_step(step, answer, answered_early(preferences))
+    answered = answered_early(preferences)
+    if isinstance(answer, Confirmed) and {Step.REMINDER_TIME, Step.TIMEZONE} <= answered:
+        answered |= {Step.BASELINE_PAIN}  # set up before the flag: /today asks the pain
+    following = onboarding.next_step(step, answer, answered)
     preferences.onboarding_step = following
     if following is not None:
         await ask(

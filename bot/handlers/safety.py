@@ -22,10 +22,11 @@ from bot.domain.onboarding import AWAITING_CLEARANCE, Step
 from bot.domain.session import Outcome
 from bot.domain.triage import Flag, Tier
 from bot.handlers import session
-from bot.handlers.accounts import find_account
+from bot.handlers.accounts import find_account, register
 from bot.handlers.menus import retire_live_menu, send
 
 OTHER_PART = "other_body_part"  # the caution that says what the bot does not cover
+CRISIS = "self_harm"  # thoughts of suicide: crisis support, not back advice
 
 
 async def on_message(update: Update, context: BotContext) -> None:
@@ -42,15 +43,20 @@ async def on_flag(update: Update, context: BotContext, flag: Flag) -> None:
     """Say what to do for the flag's tier; stop the session; hold what must wait."""
     texts = context.content.messages.safety
     account = await find_account(update, context)
+    crisis = any(rule.id == CRISIS for rule in flag.deciding)
+    holds = flag.tier.holds and not crisis  # crisis support is not about exercise
+    if account is None and holds:  # before /start: remembered all the same
+        account, _ = await register(update, context)
     parts = [advice(context, flag)]
     if account is not None:
-        await _stop_session(context, account.preferences)
-        if flag.tier.holds:
+        stopped = await _stop_session(context, account.preferences)
+        if holds:
             setting_up = account.preferences.onboarding_step not in (None, *AWAITING_CLEARANCE)
             await _hold(context, account.preferences, flag)
-            parts.append(texts.held_setup if setting_up else texts.held)
-    elif flag.tier.holds:
-        parts.append(texts.held_new)
+            if setting_up:
+                parts.append(texts.held_setup)
+            else:
+                parts.append(texts.held if stopped else texts.held_no_session)
     await send(update, "\n\n".join(parts), ReplyKeyboardRemove())
 
 
@@ -59,6 +65,8 @@ def advice(context: BotContext, flag: Flag) -> str:
     texts = context.content.messages.safety
     said = _names([rule.said for rule in flag.deciding], texts.said_and)
     number = context.services.settings.emergency_number or texts.emergency_number_unset
+    if any(rule.id == CRISIS for rule in flag.deciding):  # thoughts of suicide come first
+        return render(texts.crisis, number=number)
     match flag.tier:
         case Tier.EMERGENCY:
             return render(texts.emergency, said=said, number=number)
@@ -67,6 +75,7 @@ def advice(context: BotContext, flag: Flag) -> str:
         case Tier.CAUTION:
             other_only = all(rule.id == OTHER_PART for rule in flag.deciding)
             return render(texts.other_part if other_only else texts.caution, said=said)
+    raise AssertionError(flag.tier)
 
 
 def _names(said: list[str], joined: str) -> str:
@@ -77,10 +86,12 @@ def _names(said: list[str], joined: str) -> str:
     return label(joined, first=", ".join(unique[:-1]), second=unique[-1])
 
 
-async def _stop_session(context: BotContext, preferences: Preferences) -> None:
+async def _stop_session(context: BotContext, preferences: Preferences) -> bool:
+    """Stop an open session for safety; whether there was one."""
     row = await context.repo.sessions.latest_open(preferences.user_id)
     if row is not None:
         await session.coach(context).close(row, Outcome.SAFETY)
+    return row is not None
 
 
 async def _hold(context: BotContext, preferences: Preferences, flag: Flag) -> None:
