@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.session import FRESH_BASELINE
 from bot.emulator import EmulatedUser, SentMessage
-from tests.conftest import FakeClock
+from tests.conftest import Database, FakeClock
 
 
 async def onboard_by_buttons(
@@ -22,6 +22,18 @@ async def onboard_by_buttons(
     await user.receive()  # the time zone question
     await user.send(zone)
     return await user.receive()
+
+
+# Set up on Tue 24 Nov at 08:00 in Berlin for 07:30: the first reminder is Wednesday's.
+WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+
+
+async def move_to(db: Database, clock: FakeClock, instant: datetime) -> None:
+    """Once the bot has stored all it was sent (a reply goes out before its update commits,
+    and the next reminder is computed at the commit), move the clock on."""
+    async with db.connect():
+        pass
+    clock.advance(seconds=(instant - clock.now()).total_seconds())
 
 
 async def report_red_flags(user: EmulatedUser) -> SentMessage:

@@ -4,7 +4,7 @@ buttons before /start, pausing and deleting while setting up, declining the disc
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -12,9 +12,7 @@ from bot.app import BotApplication
 from bot.db.models import ReminderDelivery
 from bot.emulator import BotApiEmulator
 from tests.conftest import Database, FakeClock
-from tests.journeys import onboard_by_buttons, report_red_flags, start_today
-
-WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin: the first reminder
+from tests.journeys import WEDNESDAY, move_to, onboard_by_buttons, report_red_flags, start_today
 
 
 async def statuses(db: Database, user_id: int) -> list[str]:
@@ -37,9 +35,7 @@ async def test_a_reminder_never_interrupts_an_open_session(
 ) -> None:
     ada = fake.user(user_id=9401, first_name="Ada")
     await onboard_by_buttons(ada)
-    async with db.connect():  # stored, before the clock moves
-        pass
-    clock.advance(seconds=(WEDNESDAY - clock.now()).total_seconds() - 30)  # 07:29:30 Wed
+    await move_to(db, clock, WEDNESDAY - timedelta(seconds=30))  # 07:29:30 Wed
     _, card = await start_today(ada)
     clock.advance(seconds=30)  # 07:30: the reminder is due, mid-session
     assert await statuses(db, 9401) == ["started"]
@@ -53,9 +49,7 @@ async def test_a_reminder_s_buttons_act_on_the_session_that_is_open(
 ) -> None:
     bo = fake.user(user_id=9402, first_name="Bo")
     await onboard_by_buttons(bo)
-    async with db.connect():
-        pass
-    clock.advance(seconds=(WEDNESDAY - clock.now()).total_seconds())
+    await move_to(db, clock, WEDNESDAY)
     reminder = await bo.receive()
     await bo.send("/today")  # started without the reminder's Start
     await bo.receive()

@@ -4,7 +4,7 @@ the session stops, reminders wait, and only a two-step clearance brings the rout
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,14 @@ from bot.config import Settings
 from bot.db.models import GuidedSession, Preferences, SafetyFlag
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from tests.conftest import Database, FakeClock, running_bot
-from tests.journeys import onboard_by_buttons, report_red_flags, set_up_earlier, start_today
+from tests.journeys import (
+    WEDNESDAY,
+    move_to,
+    onboard_by_buttons,
+    report_red_flags,
+    set_up_earlier,
+    start_today,
+)
 
 EXERCISE_BUTTONS = ("▶️ Do it now", "▶️ Start", "✅ Done", "😣 Pain")
 FLAGGED = [e for e in corpus(CORPUS) if e.group in TIERS]
@@ -213,8 +220,7 @@ async def test_a_held_user_gets_no_reminder(
     await ada.send("numbness around my groin")
     assert_advice_only(await ada.receive(), "emergency")
     # Wednesday 07:30 in Berlin, when the reminder would be due: nothing comes.
-    due = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
-    clock.advance(seconds=(due - clock.now() + timedelta(minutes=1)).total_seconds())
+    await move_to(db, clock, WEDNESDAY + timedelta(minutes=1))
     await ada.no_message(within=0.3)
     assert (await preferences_of(db, 9101)).next_reminder_at is None
 
@@ -300,9 +306,7 @@ async def test_a_held_user_s_reminder_buttons_start_nothing(
 ) -> None:
     ivy = fake.user(user_id=9108, first_name="Ivy")
     await onboard_by_buttons(ivy)
-    async with db.connect():
-        pass
-    clock.advance(seconds=(datetime(2026, 11, 25, 6, 30, tzinfo=UTC) - clock.now()).total_seconds())
+    await move_to(db, clock, WEDNESDAY)
     reminder = await ivy.receive()
     await ivy.send("my chest feels tight")
     assert_advice_only(await ivy.receive(), "emergency")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,9 +13,8 @@ from bot.app import BotApplication
 from bot.db.models import ReminderDelivery
 from bot.emulator import BotApiEmulator
 from tests.conftest import Database, FakeClock
-from tests.journeys import onboard_by_buttons, set_up_earlier, start_today
+from tests.journeys import WEDNESDAY, move_to, onboard_by_buttons, set_up_earlier, start_today
 
-WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin: the first reminder
 CHECK_IN_REMINDER = "⏰ Hi {name}! Last time your back pain was {rating} out of 10."
 SEVERE_STOP = "🛑 Let's stop today's session here."
 RATINGS = [str(n) for n in range(11)]
@@ -34,14 +33,6 @@ async def recorded(db: Database, user_id: int) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("a reminder was never recorded as sent")
-
-
-async def move_to(db: Database, clock: FakeClock, instant: datetime) -> None:
-    """Once the bot has stored all it was sent (a reply goes out before its update commits,
-    and the next reminder is computed at the commit), move the clock on."""
-    async with db.connect():
-        pass
-    clock.advance(seconds=(instant - clock.now()).total_seconds())
 
 
 async def test_severe_pain_at_setup_gets_advice_and_the_reminders_ask_first(
