@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from bot.content import load_content
 from bot.domain.progress import SessionRecord
-from bot.progress.chart import ChartLabels, render_chart
+from bot.summaries.chart import ChartLabels, render_chart
 
 ROUNDS = 50
 TODAY = date(2026, 11, 24)

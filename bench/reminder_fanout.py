@@ -36,8 +36,8 @@ from bot.db.models import Preferences
 from bot.db.repo import Repo, UserProfile
 from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator, SentMessage
-from bot.logging_setup import configure_logging
-from bot.services import Timing
+from bot.runtime.logging_setup import configure_logging
+from bot.runtime.services import Timing
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrs"
 NOW = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)

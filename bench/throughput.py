@@ -28,15 +28,16 @@ from sqlalchemy import event
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application, polling, services_of
-from bot.clock import SystemClock
+from bot.app import build_application, polling
 from bot.config import load_settings
 from bot.content import load_content
 from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator, EmulatedUser
-from bot.logging_setup import configure_logging
-from bot.monitoring import Metrics
-from bot.services import Timing
+from bot.runtime.clock import SystemClock
+from bot.runtime.context import services_of
+from bot.runtime.logging_setup import configure_logging
+from bot.runtime.monitoring import Metrics
+from bot.runtime.services import Timing
 from tests.conftest import empty_postgres
 from tests.journeys import onboard_by_buttons
 

@@ -15,7 +15,7 @@ from bot.config import SettingsError, load_database_settings, load_settings
 from bot.content import ContentError, load_content
 from bot.db.engine import create_engine
 from bot.db.migrations import upgrade
-from bot.logging_setup import configure_logging
+from bot.runtime.logging_setup import configure_logging
 
 
 def run() -> None:
@@ -30,7 +30,7 @@ def run() -> None:
     configure_logging(settings.log_level, secrets)
     application = build_application(settings, load_content())
     if settings.webhook_url is not None:
-        from bot.webhook import serve
+        from bot.runtime.webhook import serve
 
         asyncio.run(serve(application, settings))
         return

@@ -27,13 +27,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import due_work
-from bot.clock import Clock, SystemClock
-from bot.coaching.countdown import Countdowns
+from bot.coaching import timers
 from bot.coaching.view import PREFIX as SESSION_BUTTONS
 from bot.config import Settings
 from bot.content import Content, ContentError
-from bot.context import SERVICES_KEY, BotContext
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.domain.flood import FloodGate
@@ -56,19 +53,21 @@ from bot.handlers import (
 )
 from bot.handlers.accounts import on_new_message
 from bot.handlers.keyboards import ZONE_PREFIX
-from bot.monitoring import Metrics, routes, start_server
 from bot.reminders import dispatcher
 from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
-from bot.reminders.scheduling import CLOCK_KEY
-from bot.services import Services, Timing
-from bot.transport import PatientCalls, SendBudget
-from bot.update_processor import DatabaseUpdateProcessor
-from bot.user_turns import UserTurns
+from bot.reminders.scheduling import keep_schedules
+from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.context import SERVICES_KEY, BotApplication, BotContext, services_of
+from bot.runtime.countdown import Countdowns
+from bot.runtime.monitoring import Metrics, routes, start_server
+from bot.runtime.services import Services, Timing
+from bot.runtime.transport import PatientCalls, SendBudget
+from bot.runtime.update_processor import DatabaseUpdateProcessor
+from bot.runtime.user_turns import UserTurns
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 
 class JobsFinishingApplication(Application[Any, BotContext, Any, Any, Any, Any]):
@@ -142,7 +141,7 @@ def build_application(
     clock = clock or SystemClock()
     timing = timing or Timing()
     engine = create_engine(settings.database_url)
-    session_factory = create_session_factory(engine, info={CLOCK_KEY: clock})
+    session_factory = create_session_factory(engine, before_flush=[keep_schedules(clock)])
     metrics = Metrics()
     turns = UserTurns()  # shared by the update processor and the due-work loop
     budget = SendBudget(settings.sends_per_second) if timing.send_budget else None
@@ -213,12 +212,6 @@ def register_handlers(application: BotApplication) -> None:
     application.add_error_handler(errors.on_error)
 
 
-def services_of(application: BotApplication) -> Services:
-    services = application.bot_data[SERVICES_KEY]
-    assert isinstance(services, Services)
-    return services
-
-
 async def on_startup(application: BotApplication) -> None:
     """Migrate the database, publish the command menu, start the due-work loop."""
     services = services_of(application)
@@ -235,7 +228,7 @@ async def on_startup(application: BotApplication) -> None:
     assert application.job_queue is not None
     every = services.timing.due_work_every
     # Two lanes: session timers never wait behind a reminder fan-out.
-    application.job_queue.run_repeating(due_work.run, interval=every, first=0, name="timers")
+    application.job_queue.run_repeating(timers.run, interval=every, first=0, name="timers")
     application.job_queue.run_repeating(dispatcher.run, interval=every, first=0, name="reminders")
     port = services.settings.metrics_port
     if port is not None:

@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.app import BotApplication, build_application, polling
+from bot.app import build_application, polling
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator
-from bot.services import Timing
+from bot.runtime.context import BotApplication
+from bot.runtime.services import Timing
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrst"
 # Background jobs wake often, so a test sees a due timer within a few milliseconds.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import BotApplication
 from bot.config import Settings, load_settings
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.runtime.context import BotApplication
 from tests.conftest import TOKEN
 from tests.journeys import onboard_by_buttons
 

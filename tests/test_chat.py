@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import BotApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.runtime.context import BotApplication
 from tests.conftest import FakeClock
 from tests.journeys import set_up_earlier
 

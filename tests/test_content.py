@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentError, load_content
-from bot.content.models import Dosage, Range, Tip
+from bot.content.models import Tip
+from bot.domain.exercises import Dosage, Range
 from bot.resources import resource_path
 
 CONTENT = resource_path("content")

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.app import BotApplication
 from bot.db.models import ReminderDelivery
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock
 from tests.journeys import WEDNESDAY, move_to, onboard_by_buttons, report_red_flags, start_today
 

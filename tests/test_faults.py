@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import BotApplication
 from bot.config import load_settings
 from bot.db.models import SessionTimer, User
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import QUICK, TOKEN, Database, FakeClock, running_bot
 from tests.journeys import coach_through, set_up_earlier, start_today
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import BotApplication
 from bot.emulator import BotApiEmulator
-from bot.logging_setup import JsonLines
+from bot.runtime.context import BotApplication
+from bot.runtime.logging_setup import JsonLines
 from tests.conftest import TOKEN
 
 

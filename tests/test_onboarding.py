@@ -6,9 +6,9 @@ from datetime import time
 
 from sqlalchemy import select
 
-from bot.app import BotApplication
 from bot.db.models import PainRating, Preferences
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import BotRunner, Database, FakeClock
 from tests.journeys import onboard_by_buttons, report_red_flags
 

@@ -3,8 +3,8 @@ abbreviations offered as buttons, pause lengths in words; hints name only what i
 
 from __future__ import annotations
 
-from bot.app import BotApplication
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import FakeClock
 from tests.journeys import onboard_by_buttons, set_up_earlier, start_today
 

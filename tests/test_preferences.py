@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import BotApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock
 from tests.journeys import onboard_by_buttons
 from tests.test_onboarding import preferences_of

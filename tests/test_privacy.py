@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import Table, func, select
 
-from bot.app import BotApplication
 from bot.db.models import Base, User
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import Database
 from tests.journeys import onboard_by_buttons
 

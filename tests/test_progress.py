@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.app import BotApplication
 from bot.content import load_content
 from bot.db.models import Preferences, User
 from bot.domain.progress import SessionRecord, best_streak, stats, streak
 from bot.domain.timezones import local_day
 from bot.emulator import BotApiEmulator, EmulatedUser
-from bot.progress.chart import ChartLabels, draw_chart, render_chart
+from bot.runtime.context import BotApplication
+from bot.summaries.chart import ChartLabels, draw_chart, render_chart
 from tests.conftest import Database, FakeClock
 from tests.journeys import coach_through, set_up_earlier, start_today
 

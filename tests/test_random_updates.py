@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.app import BotApplication
 from bot.db.models import GuidedSession, PainRating, Preferences
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock
 from tests.journeys import onboard_by_buttons, set_up_earlier, start_today
 

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.app import BotApplication, build_application
+from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
-from bot.context import BotContext
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences, ReminderDelivery, User
 from bot.db.repo import Repo, UserProfile
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.reminders import dispatcher
+from bot.runtime.context import BotApplication, BotContext
 from tests.conftest import QUICK, BotRunner, Database, FakeClock, fresh_postgres
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 from tests.test_cli import start_bot_process

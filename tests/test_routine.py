@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.content import load_content
-from bot.content.models import Dosage
+from bot.domain.exercises import Dosage
 from bot.domain.routine import MAX_LEVEL, History, dose_for, plan
 
 CATALOGUE = load_content().catalogue

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bench.triage import CORPUS, TIERS, corpus
-from bot.app import BotApplication
 from bot.config import Settings
 from bot.db.models import GuidedSession, Preferences, SafetyFlag
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock, running_bot
 from tests.journeys import (
     WEDNESDAY,

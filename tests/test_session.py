@@ -7,11 +7,11 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import BotApplication
 from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.db.models import GuidedSession, PainRating, SessionTimer, User
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.runtime.context import BotApplication
 from tests.conftest import BotRunner, Database, FakeClock
 from tests.journeys import (
     HOLD_SECONDS,
@@ -485,7 +485,7 @@ async def test_typed_replies_racing_their_timers_move_each_step_on_once(
     ada: EmulatedUser, clock: FakeClock, fake: BotApiEmulator
 ) -> None:
     """Every hold, rest and side switch ends by its timer and by a typed reply at once:
-    the step moves on once (it used to send "set 2 of 2" twice; bot/user_turns.py)."""
+    the step moves on once (it used to send "set 2 of 2" twice; bot/runtime/user_turns.py)."""
     await ada.send("/stop")  # no reminders in the way
     await ada.receive()
     _, message = await start_today(ada)

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import BotApplication
 from bot.db.models import ReminderDelivery
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock
 from tests.journeys import WEDNESDAY, move_to, onboard_by_buttons, set_up_earlier, start_today
 

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from telegram.ext import ApplicationBuilder
 
-from bot.app import BotApplication, JobsFinishingApplication
+from bot.app import JobsFinishingApplication
 from bot.content import load_content
 from bot.db.models import Preferences, User
 from bot.emulator import BotApiEmulator
+from bot.runtime.context import BotApplication
 from tests.conftest import TOKEN, BotRunner, Database
 
 MESSAGES = load_content().messages

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.app import BotApplication
 from bot.content import load_content
 from bot.db.models import GuidedSession
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock
 from tests.journeys import set_up_earlier, start_today
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import load_settings
 from bot.emulator import BotApiEmulator, SentMessage
-from bot.transport import Lane, SendBudget
+from bot.runtime.transport import Lane, SendBudget
 from tests.conftest import QUICK, TOKEN, FakeClock, running_bot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.user_turns import UserTurns
+from bot.runtime.user_turns import UserTurns
 
 
 async def test_a_turn_is_held_until_released_and_others_are_free() -> None:

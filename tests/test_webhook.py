@@ -12,7 +12,7 @@ from pathlib import Path
 from aiohttp import ClientSession
 
 from bot.emulator import BotApiEmulator
-from bot.webhook import SECRET_HEADER
+from bot.runtime.webhook import SECRET_HEADER
 from tests.conftest import TOKEN
 from tests.test_cli import start_bot_process
 

@@ -15,9 +15,9 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.coaching.countdown import Countdowns
 from bot.coaching.view import EditPrompt, Out, Send, SessionView, Summary
 from bot.content import Content
+from bot.content.phrases import clock_time, date_text
 from bot.content.templates import render
 from bot.db.models import GuidedSession, Preferences
 from bot.db.repo import Repo
@@ -38,7 +38,7 @@ from bot.domain.session import (
     Transition,
 )
 from bot.domain.timezones import local_day, zone_info
-from bot.handlers.describe import clock_time, date_text
+from bot.runtime.countdown import Countdowns
 
 logger = logging.getLogger(__name__)
 

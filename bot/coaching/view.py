@@ -13,8 +13,8 @@ from datetime import date, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import Content
-from bot.content.models import Exercise
 from bot.content.templates import Html, label, render
+from bot.domain.exercises import Exercise
 from bot.domain.routine import Dose, Routine
 from bot.domain.session import (
     SWITCH_SECONDS,

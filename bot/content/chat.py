@@ -7,8 +7,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from bot.content.base import Strict
 from bot.domain.chat import Chat, Intent, IntentWords
+from bot.domain.strict import Strict
 from bot.domain.words import term_of
 
 Phrase = Annotated[str, Field(min_length=1, max_length=80, pattern=r"[A-Za-z0-9]")]

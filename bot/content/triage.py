@@ -8,8 +8,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.content.base import Strict
 from bot.domain import triage
+from bot.domain.strict import Strict
 from bot.domain.triage import Tier
 from bot.domain.words import COMMON_WORDS, term_of
 

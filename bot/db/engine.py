@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.orm import Session
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,12 +36,19 @@ def create_engine(url: str) -> AsyncEngine:
     return _create_async_engine(sa_url, pool_pre_ping=True)
 
 
+# Called before every flush of a session (SQLAlchemy's "before_flush" event).
+FlushListener = Callable[[Session, Any, Any], None]
+
+
 def create_session_factory(
-    engine: AsyncEngine, info: dict[str, object] | None = None
+    engine: AsyncEngine, before_flush: Sequence[FlushListener] = ()
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit (no lazy reloads in async).
 
-    `info` is copied into every session (the bot puts its clock there for
-    bot/reminders/scheduling.py).
+    `before_flush` listeners are registered on this factory's own Session class,
+    so they run for its sessions only, never for every Session in the process.
     """
-    return async_sessionmaker(engine, expire_on_commit=False, info=info or {})
+    session_class = type("BotSession", (Session,), {})
+    for listener in before_flush:
+        event.listen(session_class, "before_flush", listener)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)

@@ -151,7 +151,7 @@ class GuidedSession(Base):
 class SessionTimer(Base):
     """The one pending timed event of a session: a hold's end, a rest's end, a nudge.
 
-    Fired by the due-work loop (bot/due_work.py), which claims and deletes the
+    Fired by the due-work loop (bot/coaching/timers.py), which claims and deletes the
     row in the transaction that moves the session on, so it fires once.
     """
 

@@ -1,6 +1,6 @@
 """Repositories: the queries the handlers need, grouped by what they are about.
 
-Handlers get one `Repo` per update (see bot/update_processor.py) and never
+Handlers get one `Repo` per update (see bot/runtime/update_processor.py) and never
 write SQL themselves.
 """
 
@@ -28,9 +28,9 @@ from bot.db.safety import SafetyRepo
 from bot.domain import session_codec
 from bot.domain.progress import SessionRecord
 from bot.domain.routine import History
+from bot.domain.schedule import due_next, summary_due_next
 from bot.domain.session import MODERATE_PAIN, Outcome, SessionState, stopping_rating
 from bot.domain.timezones import zone_info
-from bot.reminders.scheduling import due_next, summary_due_next
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import build_application, polling
-from bot.clock import FastClock
 from bot.config import load_settings
 from bot.content import load_content
 from bot.demo.chat import TerminalChat
 from bot.demo.terminal import Terminal
 from bot.emulator import BotApiEmulator
-from bot.services import Timing
+from bot.runtime.clock import FastClock
+from bot.runtime.services import Timing
 
 TOKEN = "123456:DEMO-no-telegram-needed-for-this"
 PERSON_ID = 424242

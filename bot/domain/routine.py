@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.content.models import Dosage, Exercise, Range
+from bot.domain.exercises import Dosage, Exercise, Range
 
 SESSIONS_PER_LEVEL = 3  # pain-free sessions before the dosage grows a step
 HIGH_PAIN = 6  # at or above: a gentler, shorter routine (stretches only)

@@ -9,11 +9,37 @@ once, at its first occurrence.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
 from bot.domain.pause import is_paused
+from bot.domain.timezones import zone_info
 from bot.domain.weekdays import has_day
 
 _SEARCH_DAYS = 8  # a week of days plus today: every weekday mask matches within it
+SUMMARY_TIME = time(18, 0)  # the weekly summary comes in the evening, local time
+
+
+class Settings(Protocol):
+    """What a person's reminders and summary depend on (bot/db/models.py Preferences)."""
+
+    @property
+    def reminder_time(self) -> time | None: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def weekdays(self) -> int: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
+    @property
+    def paused_until(self) -> datetime | None: ...
+    @property
+    def reminders_enabled(self) -> bool: ...
+    @property
+    def onboarding_step(self) -> str | None: ...
+    @property
+    def weekly_summary(self) -> bool: ...
+    @property
+    def summary_weekday(self) -> int: ...
 
 
 def local_instant(day: date, at: time, zone: tzinfo) -> datetime:
@@ -59,3 +85,25 @@ def next_reminder(
             max(after, paused_until - timedelta(microseconds=1)), at, zone, weekdays
         )
     return None
+
+
+def due_next(settings: Settings, now: datetime) -> datetime | None:
+    """The person's next reminder after `now`, or None when they get none."""
+    if (
+        not settings.reminders_enabled
+        or settings.onboarding_step is not None
+        or settings.reminder_time is None
+    ):
+        return None
+    return next_reminder(
+        now, settings.reminder_time, zone_info(settings.timezone or "UTC"),
+        settings.weekdays, settings.paused_at, settings.paused_until,
+    )  # fmt: skip
+
+
+def summary_due_next(settings: Settings, now: datetime) -> datetime | None:
+    """The person's next weekly summary after `now`, or None when it is off."""
+    if not settings.weekly_summary or settings.onboarding_step is not None:
+        return None
+    zone = zone_info(settings.timezone or "UTC")
+    return next_reminder(now, SUMMARY_TIME, zone, 1 << settings.summary_weekday)

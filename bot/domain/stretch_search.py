@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.content.models import Exercise
+from bot.domain.exercises import Exercise
 
 FUZZY_MIN = 80  # rapidfuzz score (0-100) for a spelling to count as the name
 FUZZY_MARGIN = 8  # the winner must beat the next exercise by this much

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from telegram import Message, Update
 from telegram.constants import MessageEntityType
 
-from bot.context import BotContext
 from bot.db.models import Preferences, User
 from bot.db.repo import UserProfile
 from bot.handlers.menus import retire_live_menu, send
+from bot.runtime.context import BotContext
 
 
 @dataclass

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time
 from telegram import Update
 
 from bot.content.templates import render
-from bot.context import BotContext
 from bot.db.repo import bot_stats
 from bot.handlers.menus import send
 from bot.handlers.replies import on_unknown_command
+from bot.runtime.context import BotContext
 
 
 def is_admin(update: Update, context: BotContext) -> bool:

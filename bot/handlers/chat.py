@@ -6,12 +6,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.templates import render
-from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.chat import Intent
 from bot.handlers import help, session, stretch
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import keyboard, send
+from bot.runtime.context import BotContext
 
 PREFIX = "chat:"
 TODAY = f"{PREFIX}today"

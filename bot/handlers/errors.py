@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.context import BotContext
-from bot.update_processor import current_repo, describe
+from bot.runtime.context import BotContext
+from bot.runtime.update_processor import current_repo, describe
 
 logger = logging.getLogger(__name__)
 

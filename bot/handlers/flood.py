@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import BotContext
 from bot.domain.flood import Verdict
+from bot.runtime.context import BotContext
 
 
 async def check(update: Update, context: BotContext) -> None:

@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.content.templates import render
-from bot.context import BotContext
 from bot.handlers import onboarding
+from bot.runtime.context import BotContext
 
 
 async def show_help(update: Update, context: BotContext) -> None:

@@ -21,8 +21,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.context import BotContext
 from bot.db.models import Preferences
+from bot.runtime.context import BotContext
 
 logger = logging.getLogger(__name__)
 

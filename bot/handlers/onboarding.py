@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
+from bot.content.phrases import clock_time, local_moment
 from bot.content.templates import render, shorten
-from bot.context import BotContext
 from bot.db.models import DEFAULT_ZONE, Preferences
 from bot.db.safety import SCREEN
 from bot.domain import onboarding
@@ -30,10 +30,11 @@ from bot.domain.timezones import zone_choices
 from bot.domain.triage import Tier
 from bot.domain.words import means_no
 from bot.handlers.accounts import register, require_account
-from bot.handlers.describe import clock_time, local_moment, summary
+from bot.handlers.describe import summary
 from bot.handlers.keyboards import location_keyboard, pain_keyboard, time_keyboard, zone_keyboard
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
 from bot.reminders.scheduling import reschedule
+from bot.runtime.context import BotContext
 
 BUTTON_ANSWERS: dict[str, Answer] = {
     "onb:accept": Accepted(),

@@ -11,8 +11,8 @@ from datetime import time
 
 from telegram import ReplyKeyboardRemove, Update
 
+from bot.content.phrases import clock_time, date_text, days_text, local_moment
 from bot.content.templates import Html, render, shorten
-from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.onboarding import AWAITING_CLEARANCE, ReminderAt, Step, Zone
 from bot.domain.pause import is_paused, parse_pause_days, pause_end
@@ -22,15 +22,7 @@ from bot.domain.weekdays import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days, toggl
 from bot.domain.words import normalise
 from bot.handlers import onboarding, privacy
 from bot.handlers.accounts import require_account
-from bot.handlers.describe import (
-    after_pause,
-    clock_time,
-    date_text,
-    days_text,
-    local_moment,
-    reminder_status,
-    summary,
-)
+from bot.handlers.describe import after_pause, reminder_status, summary
 from bot.handlers.keyboards import (
     ZONE_PREFIX,
     days_keyboard,
@@ -39,6 +31,7 @@ from bot.handlers.keyboards import (
     zone_keyboard,
 )
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+from bot.runtime.context import BotContext
 
 
 def _argument(context: BotContext) -> str:

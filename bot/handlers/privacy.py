@@ -9,12 +9,12 @@ from io import BytesIO
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
-from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.words import CANCEL, means_yes, normalise
 from bot.handlers import onboarding
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+from bot.runtime.context import BotContext
 
 
 def _json_value(value: object) -> str:

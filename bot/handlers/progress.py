@@ -10,8 +10,8 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
 from bot.content.models import ProgressTexts
+from bot.content.phrases import date_text
 from bot.content.templates import Html, render
-from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.pause import is_paused
 from bot.domain.progress import SessionRecord, Stats, stats
@@ -19,9 +19,9 @@ from bot.domain.schedule import local_instant
 from bot.domain.timezones import local_day, zone_info
 from bot.domain.weekdays import has_day
 from bot.handlers.accounts import require_account
-from bot.handlers.describe import date_text
 from bot.handlers.menus import send
-from bot.progress.chart import ChartLabels, render_chart
+from bot.runtime.context import BotContext
+from bot.summaries.chart import ChartLabels, render_chart
 
 HISTORY_LENGTH = 10
 

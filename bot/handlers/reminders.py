@@ -10,17 +10,17 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest
 
+from bot.content.phrases import clock_time
 from bot.content.templates import render
-from bot.context import BotContext
 from bot.db.models import Preferences, ReminderDelivery
 from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.session import check_in_first
 from bot.domain.timezones import local_day, zone_info
 from bot.domain.words import normalise, parse_rating
 from bot.handlers import session
-from bot.handlers.describe import clock_time
 from bot.handlers.menus import send
 from bot.reminders.dispatcher import PREFIX, RATE
+from bot.runtime.context import BotContext
 
 SNOOZE = timedelta(minutes=30)
 ACTIONS = ("start", "snooze", "skip")

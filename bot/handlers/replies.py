@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import BotContext
 from bot.domain.chat import Intent
 from bot.handlers import (
     chat,
@@ -25,6 +24,7 @@ from bot.handlers import (
 )
 from bot.handlers.accounts import find_account
 from bot.handlers.menus import send
+from bot.runtime.context import BotContext
 
 
 async def on_text(update: Update, context: BotContext) -> None:

@@ -16,7 +16,6 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.content.templates import label, render
-from bot.context import BotContext
 from bot.db.models import Preferences
 from bot.domain.onboarding import AWAITING_CLEARANCE, Step
 from bot.domain.session import Outcome
@@ -24,6 +23,7 @@ from bot.domain.triage import Flag, Tier
 from bot.handlers import session
 from bot.handlers.accounts import find_account, register
 from bot.handlers.menus import retire_live_menu, send
+from bot.runtime.context import BotContext
 
 OTHER_PART = "other_body_part"  # the caution that says what the bot does not cover
 CRISIS = "self_harm"  # thoughts of suicide: crisis support, not back advice

@@ -11,10 +11,9 @@ from telegram.constants import ParseMode
 
 from bot.coaching.runner import Coach
 from bot.coaching.view import callback_data, parse_callback
-from bot.content.models import Exercise
 from bot.content.templates import label, render
-from bot.context import BotContext
 from bot.db.models import GuidedSession, Preferences
+from bot.domain.exercises import Exercise
 from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.session import (
     SWAPPABLE,
@@ -35,6 +34,7 @@ from bot.domain.timezones import local_day
 from bot.domain.words import parse_rating, session_word
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import send
+from bot.runtime.context import BotContext
 
 EVENTS: dict[str, type[Event]] = {
     "start": Start, "done": Done, "pain": Pain, "skip": Skip, "stop": Stop,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.coaching.view import SessionView
-from bot.content.models import Exercise
 from bot.content.templates import Html, label, render, shorten
-from bot.context import BotContext
 from bot.domain import routine
+from bot.domain.exercises import Exercise
 from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.stretch_search import Ambiguous, Found, Match, find
 from bot.handlers import session
 from bot.handlers.accounts import find_account, require_account
 from bot.handlers.menus import send
+from bot.runtime.context import BotContext
 
 PREFIX = "str:"
 ALL = f"{PREFIX}all"  # the catalogue

@@ -6,7 +6,7 @@ go out twice. A claim whose process died before sending is picked up again
 after a short lease, while still within the grace window: no loss either.
 
 Reminders share Telegram's ~30 messages a second with everything else: they
-go out in the bulk lane of bot/transport.py, as fast as its budget allows
+go out in the bulk lane of bot/runtime/transport.py, as fast as its budget allows
 while leaving room for the replies of people in a session, which never queue
 behind a fan-out.
 """
@@ -26,14 +26,14 @@ from telegram.ext import ExtBot
 
 from bot.content import Content
 from bot.content.templates import label, render
-from bot.context import BotContext
 from bot.db.repo import ClaimedReminder, Repo
 from bot.domain import routine
 from bot.domain.session import check_in_first
 from bot.domain.timezones import zone_info
-from bot.progress.weekly import send_weekly_summary
-from bot.services import Services
-from bot.transport import Lane, unreachable
+from bot.runtime.context import BotContext
+from bot.runtime.services import Services
+from bot.runtime.transport import Lane, unreachable
+from bot.summaries.weekly import send_weekly_summary
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ async def run(context: BotContext) -> None:
     """Claim and send every reminder due now (a JobQueue callback).
 
     Claiming the next batch overlaps with sending this one, and several sends are
-    in flight at once: the overall send budget (bot/transport.py), not the time
+    in flight at once: the overall send budget (bot/runtime/transport.py), not the time
     one request takes, sets the pace.
     """
     services = context.services
@@ -172,7 +172,7 @@ async def _text(
 async def _deliver(
     bot: ExtBot[Any], services: Services, reminder: ClaimedReminder, text: ReminderText
 ) -> None:
-    """Send one reminder and record the outcome (bot/transport.py retries 429s and failures)."""
+    """Send one reminder and record the outcome (bot/runtime/transport.py retries failures)."""
     if text.unsent_as is not None:
         await _record(services, reminder, text.unsent_as, None)
         return

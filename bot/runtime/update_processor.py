@@ -2,7 +2,7 @@
 
 python-telegram-bot hands every update to an update processor; wrapping it
 here is PTB's own middleware hook. Handlers reach the session through
-`context.repo` (bot/context.py). The error handler rolls back whatever a
+`context.repo` (bot/runtime/context.py). The error handler rolls back whatever a
 failed handler wrote, so the commit below only keeps finished work. The user's
 rows are loaded first, in one query, and on PostgreSQL locked: replicas take
 turns with one user's updates.
@@ -21,8 +21,8 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.db.repo import Repo
-from bot.monitoring import Metrics
-from bot.user_turns import UserTurns
+from bot.runtime.monitoring import Metrics
+from bot.runtime.user_turns import UserTurns
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class DatabaseUpdateProcessor(BaseUpdateProcessor):
         if user is None:
             await self._handle(None, coroutine, fields)
         else:
-            async with self._turns.turn(user.id):  # their timers wait (bot/user_turns.py)
+            async with self._turns.turn(user.id):  # their timers wait (bot/runtime/user_turns.py)
                 await self._handle(user.id, coroutine, fields)
         seconds = time.perf_counter() - started
         fields["ms"] = round(seconds * 1000, 1)

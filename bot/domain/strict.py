@@ -1,4 +1,4 @@
-"""The base of every content model: unknown keys are refused, values are frozen."""
+"""The base of every validated record (content files): unknown keys are refused, values frozen."""
 
 from __future__ import annotations
 

@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import delete
 
 from bot.coaching.runner import Coach
-from bot.context import BotContext
 from bot.db.models import SessionTimer
 from bot.db.repo import DueTimer, Repo
 from bot.domain.session import Timer, TimerFired
-from bot.transport import unreachable
+from bot.runtime.context import BotContext
+from bot.runtime.transport import unreachable
 
 logger = logging.getLogger(__name__)
 

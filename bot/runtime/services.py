@@ -6,13 +6,13 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.coaching.countdown import Countdowns
 from bot.config import Settings
 from bot.content import Content
 from bot.domain.flood import FloodGate, FloodLimit
-from bot.monitoring import Metrics
-from bot.user_turns import UserTurns
+from bot.runtime.clock import Clock
+from bot.runtime.countdown import Countdowns
+from bot.runtime.monitoring import Metrics
+from bot.runtime.user_turns import UserTurns
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Timing:
     send_budget: bool = True
 
     def at_speed(self, speed: float) -> Timing:
-        """For a clock running `speed` times faster (bot/clock.py FastClock): look for due
+        """For a clock running `speed` times faster (bot/runtime/clock.py FastClock): look for due
         timers and edit countdowns as often in the clock's time as at normal speed."""
         return replace(
             self,

@@ -12,18 +12,13 @@ import asyncio
 import hmac
 import logging
 import signal
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from telegram import Update
 
 from bot.config import Settings
-from bot.context import SERVICES_KEY
-from bot.monitoring import routes, start_server
-from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import BotApplication
+from bot.runtime.context import BotApplication, services_of
+from bot.runtime.monitoring import routes, start_server
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +31,7 @@ def web_app(application: BotApplication, settings: Settings) -> web.Application:
     assert settings.webhook_url is not None
     assert settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value().encode()
-    services: Services = application.bot_data[SERVICES_KEY]
+    services = services_of(application)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()

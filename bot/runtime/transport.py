@@ -32,7 +32,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.monitoring import Metrics
+from bot.runtime.monitoring import Metrics
 
 logger = logging.getLogger(__name__)
 

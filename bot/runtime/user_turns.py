@@ -2,7 +2,7 @@
 
 The update being handled and a timer firing meanwhile would both read the same
 session step and both move it on (a "set 2 of 2" sent twice). Across replicas
-the user's row lock keeps them apart (bot/update_processor.py, bot/due_work.py);
+the user's row lock keeps them apart (bot/runtime/update_processor.py, bot/coaching/timers.py);
 in one process, and on SQLite, which has no row locks, this does. Nothing here
 is state: a lock exists only while someone holds or waits for it.
 """

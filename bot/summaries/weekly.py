@@ -20,9 +20,9 @@ from bot.content.templates import render
 from bot.db.repo import Repo
 from bot.domain.progress import SessionRecord
 from bot.domain.timezones import local_day
-from bot.progress.chart import ChartLabels, render_chart
-from bot.services import Services
-from bot.transport import Lane, unreachable
+from bot.runtime.services import Services
+from bot.runtime.transport import Lane, unreachable
+from bot.summaries.chart import ChartLabels, render_chart
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The hold countdown: one message, edited every few seconds while the hold runs.
 
 Only the display lives in memory. The end of the hold is a timer row fired by
-the due-work loop (bot/due_work.py), so a restart loses a few edits at most,
+the due-work loop (bot/coaching/timers.py), so a restart loses a few edits at most,
 never the hold's end.
 """
 
@@ -18,8 +18,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, Job, JobQueue
 
-from bot.clock import Clock
 from bot.content.templates import render
+from bot.runtime.clock import Clock
 
 logger = logging.getLogger(__name__)
 
