@@ -33,7 +33,8 @@ from bot.content import load_content
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences
-from bot.db.repo import Repo, UserProfile
+from bot.db.repo import Repo
+from bot.db.users import UserProfile
 from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.runtime.logging_setup import configure_logging

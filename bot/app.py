@@ -28,11 +28,23 @@ from telegram.ext import (
 )
 
 from bot.coaching import timers
-from bot.coaching.view import PREFIX as SESSION_BUTTONS
 from bot.config import Settings
 from bot.content import Content, ContentError
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
+from bot.domain.callbacks import (
+    CallbackData,
+    ChatButton,
+    DaysButton,
+    DeleteButton,
+    OnboardingButton,
+    ReminderButton,
+    SessionButton,
+    SettingsButton,
+    StretchButton,
+    TimeButton,
+    ZoneButton,
+)
 from bot.domain.flood import FloodGate
 from bot.handlers import (
     admin,
@@ -49,12 +61,11 @@ from bot.handlers import (
     replies,
     safety,
     session,
+    settings,
     stretch,
 )
 from bot.handlers.accounts import on_new_message
-from bot.handlers.keyboards import ZONE_PREFIX
 from bot.reminders import dispatcher
-from bot.reminders.dispatcher import PREFIX as REMINDER_BUTTONS
 from bot.reminders.scheduling import keep_schedules
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.context import SERVICES_KEY, BotApplication, BotContext, services_of
@@ -93,7 +104,7 @@ COMMANDS: list[tuple[str, Handler]] = [
     ("exercises", stretch.exercises_command),
     ("progress", progress.progress_command),
     ("history", progress.history_command),
-    ("settings", preferences.settings_command),
+    ("settings", settings.settings_command),
     ("time", preferences.time_command),
     ("timezone", preferences.timezone_command),
     ("days", preferences.days_command),
@@ -105,18 +116,18 @@ COMMANDS: list[tuple[str, Handler]] = [
 ]
 
 # Buttons, by the prefix of their callback data; anything else has expired.
-BUTTONS: list[tuple[str, Handler]] = [
-    ("onb:", onboarding.on_button),
-    ("time:", preferences.on_time_button),
-    (ZONE_PREFIX, preferences.on_zone_button),
-    ("days:", preferences.on_days_button),
-    ("set:", preferences.on_settings_button),
-    ("del:", privacy.on_delete_button),
-    (SESSION_BUTTONS, session.on_button),
-    (REMINDER_BUTTONS, reminders.on_button),
-    (stretch.PREFIX, stretch.on_button),
-    (chat.PREFIX, chat.on_button),
-]
+BUTTONS: dict[type[CallbackData], Handler] = {
+    OnboardingButton: onboarding.on_button,
+    TimeButton: preferences.on_time_button,
+    ZoneButton: preferences.on_zone_button,
+    DaysButton: preferences.on_days_button,
+    SettingsButton: settings.on_settings_button,
+    DeleteButton: privacy.on_delete_button,
+    SessionButton: session.on_button,
+    ReminderButton: reminders.on_button,
+    StretchButton: stretch.on_button,
+    ChatButton: chat.on_button,
+}
 
 
 def check_command_texts(content: Content) -> None:
@@ -195,8 +206,8 @@ def register_handlers(application: BotApplication) -> None:
         application.add_handler(CommandHandler(command, callback, filters=new_private))
     # Not in the public menu: to anyone but ADMIN_IDS it answers like an unknown command.
     application.add_handler(CommandHandler("stats", admin.stats_command, filters=new_private))
-    for prefix, callback in BUTTONS:
-        application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}"))
+    for kind, callback in BUTTONS.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=kind.pattern()))
     application.add_handler(CallbackQueryHandler(menus.expire))
     application.add_handler(
         ChatMemberHandler(reminders.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)

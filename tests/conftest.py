@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.app import build_application, polling
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine
+from bot.db.migrations import upgrade
 from bot.domain.flood import FloodLimit
 from bot.emulator import BotApiEmulator
 from bot.runtime.context import BotApplication
@@ -168,3 +169,12 @@ async def db(
     database = Database(database_url, fake, running_bots)
     yield database
     await database.engine.dispose()
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated SQLite database of its own, for tests of the database layer."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'db' / 'bot.db'}")
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.session import FRESH_BASELINE
+from bot.domain.pain import FRESH_BASELINE
 from bot.emulator import EmulatedUser, SentMessage
 from tests.conftest import Database, FakeClock
 

@@ -9,13 +9,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import ReminderDelivery
+from bot.domain.delivery import DeliveryStatus
 from bot.emulator import BotApiEmulator
 from bot.runtime.context import BotApplication
 from tests.conftest import Database, FakeClock
 from tests.journeys import WEDNESDAY, move_to, onboard_by_buttons, report_red_flags, start_today
 
 
-async def statuses(db: Database, user_id: int) -> list[str]:
+async def statuses(db: Database, user_id: int) -> list[DeliveryStatus]:
     """The user's reminder statuses, once the sender has recorded what it did."""
     for _ in range(100):
         async with db.connect() as connection:

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import GuidedSession, Preferences, ReminderDelivery, User
-from bot.db.repo import Repo, UserProfile
+from bot.db.repo import Repo
+from bot.db.users import UserProfile
 from bot.domain import session_codec
 from bot.emulator import BotApiEmulator, EmulatedUser
 from tests.conftest import TOKEN

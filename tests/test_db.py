@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -22,17 +20,10 @@ from bot.db.models import (
     SessionTimer,
     User,
 )  # fmt: skip
-from bot.db.repo import Repo, UserProfile
+from bot.db.repo import Repo
+from bot.db.users import UserProfile
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'db' / 'bot.db'}")
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 async def test_migrations_create_every_model_table_and_match_the_models(
@@ -220,7 +211,7 @@ async def test_migration_0007_down_keeps_what_points_at_sessions(database_url: s
             session_id = await connection.scalar(select(GuidedSession.id))
             await connection.execute(
                 insert(SessionTimer),
-                [{"session_id": session_id, "user_id": 7, "kind": "hold", "version": 3,
+                [{"session_id": session_id, "user_id": 7, "kind": "hold_end", "version": 3,
                   "due_at": NOW}],
             )  # fmt: skip
             await connection.execute(

@@ -18,7 +18,9 @@ from bot.content import load_content
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Preferences, ReminderDelivery, User
-from bot.db.repo import Repo, UserProfile
+from bot.db.repo import Repo
+from bot.db.users import UserProfile
+from bot.domain.delivery import DeliveryStatus
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.reminders import dispatcher
 from bot.runtime.context import BotApplication, BotContext
@@ -39,7 +41,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # the first reminder, 07:30 in Berlin
 
 
-async def deliveries(db: Database, user_id: int) -> list[tuple[str, str]]:
+async def deliveries(db: Database, user_id: int) -> list[tuple[str, DeliveryStatus]]:
     """Each day's reminder status, once the sender has recorded what it sent."""
     for _ in range(50):
         async with db.connect() as connection:
@@ -450,10 +452,11 @@ async def test_recording_the_send_never_overwrites_a_snooze_tapped_before_it(
     async with factory() as tap:
         delivery = await Repo(tap).reminders.get(claimed.delivery_id)
         assert delivery is not None
-        delivery.status, delivery.snoozes = "snoozed", 1
+        delivery.status, delivery.snoozes = DeliveryStatus.SNOOZED, 1
         await tap.commit()
     async with factory() as sender:
-        await Repo(sender).reminders.record_outcome(claimed.delivery_id, "sent", 99, now)
+        sent = DeliveryStatus.SENT
+        await Repo(sender).reminders.record_outcome(claimed.delivery_id, sent, 99, now)
         await sender.commit()
     async with engine.connect() as connection:
         row = (await connection.execute(

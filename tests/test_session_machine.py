@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.routine import Dose
+from bot.domain.pain import FRESH_BASELINE, PainKind, check_in_first, latest_rating_answers_check_in
+from bot.domain.routine import Block, Dose
 from bot.domain.session import (
-    FRESH_BASELINE,
     NUDGE_AFTER,
     PAUSE_AFTER_NUDGE,
     REST_SECONDS,
@@ -18,7 +18,6 @@ from bot.domain.session import (
     BeginHold,
     BeginReps,
     BeginRest,
-    Block,
     CheckedIn,
     Done,
     Event,
@@ -45,8 +44,6 @@ from bot.domain.session import (
     SwitchSides,
     Timer,
     TimerFired,
-    check_in_first,
-    latest_rating_answers_check_in,
     step,
     stopping_rating,
 )
@@ -295,11 +292,11 @@ def test_a_swap_puts_the_asked_exercise_in_place_and_the_other_at_the_end() -> N
 def test_the_rating_from_setting_up_answers_a_check_in_minutes_later(
     rating: int, ago: timedelta, answers: bool
 ) -> None:
-    assert latest_rating_answers_check_in("baseline", rating, NOW - ago, NOW) is answers
+    assert latest_rating_answers_check_in(PainKind.BASELINE, rating, NOW - ago, NOW) is answers
 
 
 def test_a_rating_given_in_a_session_since_setting_up_does_not_answer_a_check_in() -> None:
-    assert not latest_rating_answers_check_in("before", 2, NOW - timedelta(minutes=1), NOW)
+    assert not latest_rating_answers_check_in(PainKind.BEFORE, 2, NOW - timedelta(minutes=1), NOW)
 
 
 def test_a_severe_rating_asks_first_and_names_what_stopped_a_session() -> None:

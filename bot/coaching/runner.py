@@ -21,9 +21,10 @@ from bot.content.phrases import clock_time, date_text
 from bot.content.templates import render
 from bot.db.models import GuidedSession, Preferences
 from bot.db.repo import Repo
-from bot.domain import routine, session
+from bot.domain import pain, routine, session
+from bot.domain.pain import PainKind
 from bot.domain.progress import streak
-from bot.domain.schedule import day_end, next_reminder
+from bot.domain.schedule import day_end, due_next
 from bot.domain.session import (
     CheckedIn,
     Event,
@@ -71,19 +72,19 @@ class Coach:
         state = SessionState(plan=plan, single=bool(plan))
         latest = await self.repo.pain.latest(user_id)
         row = await self.repo.sessions.start(user_id, today, state, self.now)
-        await self.repo.session.commit()
+        await self.repo.db.commit()
         if rating is not None:  # a severe one stops at once, with no routine announced
-            severe = rating >= session.SEVERE_PAIN
+            severe = rating >= pain.SEVERE_PAIN
             opening = None if severe else self.view.check_in_answered(state, rating)
             await self.advance(row, Rating(rating), opening=opening)
             return row
-        if latest is not None and session.latest_rating_answers_check_in(
+        if latest is not None and pain.latest_rating_answers_check_in(
             latest.kind, latest.rating, latest.recorded_at, self.now
         ):
             opening = self.view.check_in_from_baseline(state, latest.rating)
             await self.advance(row, Rating(latest.rating), opening=opening)
             return row
-        if latest is not None and session.check_in_first(latest.rating):
+        if latest is not None and pain.check_in_first(latest.rating):
             question = self.view.check_in_after_severe(latest.rating)
         else:
             question = self.view.check_in(state)
@@ -145,7 +146,7 @@ class Coach:
         await self._record_pain(row, before, event)
         outcome = _outcome(after, transition)
         await self.repo.sessions.save(row, after, self.now, outcome)
-        await self.repo.session.commit()
+        await self.repo.db.commit()
         summary = None
         if any(isinstance(effect, Finished) for effect in transition.effects):
             summary = await self._summary(row, after, preferences)
@@ -171,7 +172,7 @@ class Coach:
         zone = zone_info(preferences.timezone)
         history = await self.repo.sessions.history(row.user_id, zone)
         previous = await self.repo.pain.latest(row.user_id)  # the check-in is not stored yet
-        after_severe = session.check_in_first(previous.rating if previous else None)
+        after_severe = pain.check_in_first(previous.rating if previous else None)
         history = replace(history, latest_pain=rating, after_severe=after_severe)
         today = self.now.astimezone(zone).date()
         made = routine.plan(self.content.catalogue.exercises, history, today)
@@ -184,7 +185,11 @@ class Coach:
             rating = event.value
         if rating is None:
             return
-        kind = {Phase.CHECK_IN: "before", Phase.PAIN_RATING: "during", Phase.CHECK_OUT: "after"}
+        kind = {
+            Phase.CHECK_IN: PainKind.BEFORE,
+            Phase.PAIN_RATING: PainKind.DURING,
+            Phase.CHECK_OUT: PainKind.AFTER,
+        }
         exercise = before.exercise_id if before.phase is Phase.PAIN_RATING else None
         await self.repo.pain.record(
             row.user_id, rating, kind[before.phase], self.now, exercise, session_id=row.id
@@ -194,16 +199,13 @@ class Coach:
         self, row: GuidedSession, state: SessionState, preferences: Preferences
     ) -> Summary:
         zone = zone_info(preferences.timezone)
-        upcoming = None
-        if preferences.reminders_enabled and preferences.reminder_time is not None:
-            after = self.now
-            # As the dispatcher decides: a day whose routine is done gets no reminder.
-            if await self.repo.reminders.routine_done(row.user_id, row.local_date):
-                after = max(after, day_end(row.local_date, zone))
-            upcoming = next_reminder(
-                after, preferences.reminder_time, zone, preferences.weekdays,
-                preferences.paused_at, preferences.paused_until,
-            )  # fmt: skip
+        after = self.now
+        # As the dispatcher decides: a day whose routine is done gets no reminder.
+        if preferences.reminders_enabled and await self.repo.reminders.routine_done(
+            row.user_id, row.local_date
+        ):
+            after = max(after, day_end(row.local_date, zone))
+        upcoming = due_next(preferences, after)
         reminder_text = None
         if upcoming is not None:
             reminder_text = render(
@@ -248,7 +250,7 @@ class Coach:
         if markup is None and not prompt_done:
             await self._retire_prompt(row)
         # The live message id too is state: a timer may fire a moment from now.
-        await self.repo.session.commit()
+        await self.repo.db.commit()
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:
         return await self.bot.send_message(

@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import delete
 
 from bot.coaching.runner import Coach
+from bot.db.guided import DueTimer
 from bot.db.models import SessionTimer
-from bot.db.repo import DueTimer, Repo
+from bot.db.repo import Repo
 from bot.domain.session import Timer, TimerFired
 from bot.runtime.context import BotContext
 from bot.runtime.transport import unreachable
@@ -54,7 +55,7 @@ async def run(context: BotContext) -> None:
 async def fire(context: BotContext, repo: Repo, timer: DueTimer, now: datetime) -> None:
     """Move the timer's session on and commit; a timer that fails is dropped, not retried."""
     services = context.services
-    db = repo.session
+    db = repo.db
     try:
         row = await repo.sessions.get(timer.session_id)
         assert row is not None  # the timer row cascades with its session

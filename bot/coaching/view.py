@@ -14,8 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import Content
 from bot.content.templates import Html, label, render
+from bot.domain.callbacks import SessionButton
 from bot.domain.exercises import Exercise
-from bot.domain.routine import Dose, Routine
+from bot.domain.routine import Block, Dose, Routine
 from bot.domain.session import (
     SWITCH_SECONDS,
     AskCheckOut,
@@ -23,7 +24,6 @@ from bot.domain.session import (
     BeginHold,
     BeginReps,
     BeginRest,
-    Block,
     Effect,
     Finished,
     Hint,
@@ -40,8 +40,6 @@ from bot.domain.session import (
     Stopped,
     SwitchSides,
 )
-
-PREFIX = "s:"
 
 
 @dataclass(frozen=True)
@@ -69,18 +67,6 @@ class Summary:
     minutes: int
     streak: int
     next_reminder: str | None  # already rendered, or None when reminders are off
-
-
-def callback_data(session_id: int, version: int, action: str) -> str:
-    return f"{PREFIX}{session_id}:{version}:{action}"
-
-
-def parse_callback(data: str) -> tuple[int, int, str] | None:
-    """(session id, version, action) from a session button, or None if malformed."""
-    parts = data.removeprefix(PREFIX).split(":")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        return None
-    return int(parts[0]), int(parts[1]), parts[2]
 
 
 class SessionView:
@@ -125,7 +111,7 @@ class SessionView:
 
         def button(text: str, action: str) -> InlineKeyboardButton:
             return InlineKeyboardButton(
-                label(text), callback_data=callback_data(session_id, state.version, action)
+                label(text), callback_data=SessionButton(session_id, state.version, action).encode()
             )
 
         ratings = [
@@ -159,7 +145,7 @@ class SessionView:
     def resume_keyboard(self, session_id: int, state: SessionState) -> InlineKeyboardMarkup:
         def button(text: str, action: str) -> InlineKeyboardButton:
             return InlineKeyboardButton(
-                label(text), callback_data=callback_data(session_id, state.version, action)
+                label(text), callback_data=SessionButton(session_id, state.version, action).encode()
             )
 
         return InlineKeyboardMarkup(

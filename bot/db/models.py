@@ -26,7 +26,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.db.types import UTCDateTime
+from bot.db.types import UTCDateTime, ValueOf
+from bot.domain.delivery import DeliveryStatus
+from bot.domain.onboarding import Awaiting, Step
+from bot.domain.pain import PainKind
+from bot.domain.session import Outcome, Timer
 
 EVERY_DAY = 0b1111111  # weekday bit mask, bit 0 = Monday
 DEFAULT_ZONE = "UTC"
@@ -81,12 +85,12 @@ class Preferences(Base):
     # False after /stop (data kept); finishing onboarding turns it on.
     reminders_enabled: Mapped[bool] = mapped_column(default=False)
     # The onboarding question the user is on (None once onboarding is done).
-    onboarding_step: Mapped[str | None] = mapped_column(String(32), default="disclaimer")
+    onboarding_step: Mapped[Step | None] = mapped_column(ValueOf(Step, 32), default=Step.DISCLAIMER)
     disclaimer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The red-flag screen: "none", "present" (see a professional first) or "cleared".
     red_flags: Mapped[str | None] = mapped_column(String(16))
     # A one-off question (from /time, /timezone, /delete) the next typed reply answers.
-    awaiting: Mapped[str | None] = mapped_column(String(32))
+    awaiting: Mapped[Awaiting | None] = mapped_column(ValueOf(Awaiting, 32))
     # The one message whose buttons are live; buttons on any other are expired.
     menu_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # When the next reminder is due (UTC); None when none is coming. Kept up to
@@ -108,7 +112,7 @@ class PainRating(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     rating: Mapped[int] = mapped_column(SmallInteger)
-    kind: Mapped[str] = mapped_column(String(16))  # "baseline", ...
+    kind: Mapped[PainKind] = mapped_column(ValueOf(PainKind, 16))
     exercise_id: Mapped[str | None] = mapped_column(String(24))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     session_id: Mapped[int | None] = mapped_column(
@@ -137,8 +141,7 @@ class GuidedSession(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phase: Mapped[str] = mapped_column(String(16))  # a copy of state["phase"], for queries
-    # None while open; then how it ended (bot.domain.session.Outcome).
-    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[Outcome | None] = mapped_column(ValueOf(Outcome, 16))  # None while open
     state: Mapped[dict[str, Any]] = mapped_column(JSON)  # bot/domain/session_codec.py
     # Copies of len(state["done"]) and state["single"], for queries that read no states:
     # streak days, and whether the day's routine is done.
@@ -161,7 +164,7 @@ class SessionTimer(Base):
         ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[Timer] = mapped_column(ValueOf(Timer, 16))
     version: Mapped[int] = mapped_column(Integer)  # the state version it was armed for
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
@@ -183,10 +186,7 @@ class ReminderDelivery(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # "claimed", "sent", "snoozed", "skipped" (by the user), "missed" (downtime), "blocked",
-    # "started" (a session of the day was open), "held" (waiting for clearance),
-    # "done" (not sent: the day's routine was finished before it was due)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[DeliveryStatus] = mapped_column(ValueOf(DeliveryStatus, 16))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -34,6 +34,14 @@ class Step(StrEnum):
     TIMEZONE = "timezone"
 
 
+class Awaiting(StrEnum):
+    """A one-off question (from /time, /timezone, /delete) the next typed reply answers."""
+
+    TIME = "time"
+    TIMEZONE = "timezone"
+    DELETE = "delete"
+
+
 # Waiting for a professional's clearance: no routine, no reminders.
 AWAITING_CLEARANCE = frozenset({Step.CLEARANCE, Step.CLEARANCE_CONFIRM})
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.session import Outcome, SessionState, stopping_rating
+
 
 def streak(
     days_done: Iterable[date], today: date, rest_day: Callable[[date], bool] = lambda _: False
@@ -106,3 +108,17 @@ def stats(
         average_pain_change=sum(changes) / len(changes) if changes else None,
         most_skipped=worst[0][0] if worst and worst[0][1] >= 2 else None,
     )
+
+
+def record_of(day: date, outcome: Outcome | None, state: SessionState) -> SessionRecord | None:
+    """A stored session as the statistics see it; None if it never got past the check-in."""
+    if state.pain_before is None:
+        return None
+    return SessionRecord(
+        day=day, finished=outcome == Outcome.FINISHED,
+        stopped_by_pain=stopping_rating(state) if outcome == Outcome.SEVERE_PAIN else None,
+        stopped_for_safety=outcome == Outcome.SAFETY,
+        pain_before=state.pain_before, pain_after=state.pain_after,
+        done=state.done, skipped=state.skipped,
+        painful=tuple(exercise for exercise, _ in state.painful),
+    )  # fmt: skip

@@ -7,6 +7,7 @@ hurt on Tue") and the rules tested directly.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -133,3 +134,46 @@ def plan(exercises: list[Exercise], history: History, today: date) -> Routine:
         elif not gentler or exercise.kind == "stretch":
             chosen.append(PlannedExercise(exercise, dose_for(exercise.dosage, level)))
     return Routine(exercises=chosen, left_out=left_out, gentler=gentler, level=level)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One stretch of work: a hold, or a set of repetitions, on one side."""
+
+    kind: str  # "hold" or "reps"
+    amount: int  # seconds for a hold, repetitions for reps
+    side: str  # "left", "right" or ""
+    set: int  # 1-based
+    sets: int
+    repeat: int  # 1-based, for holds repeated per side
+    repeats: int
+
+
+def blocks(dose: Dose) -> list[Block]:
+    """The work of one exercise in order.
+
+    Holds go repeat by repeat, both sides each time ("hold, then switch legs;
+    repeat 2-3 times per leg"); reps go set by set, each side in turn.
+    """
+    if dose.hold_seconds is not None and dose.reps is None:
+        return [
+            Block("hold", dose.hold_seconds, side, 1, 1, repeat, dose.repeats)
+            for repeat in range(1, dose.repeats + 1)
+            for side in dose.sides
+        ]
+    assert dose.reps is not None
+    return [
+        Block("reps", dose.reps, side, set_number, dose.sets, 1, 1)
+        for set_number in range(1, dose.sets + 1)
+        for side in dose.sides
+    ]
+
+
+def pain_free_run(finished: Sequence[int], painful: Collection[int]) -> int:
+    """How many of the finished sessions (ids, newest first) in a row had no pain report."""
+    run = 0
+    for session_id in finished:
+        if session_id in painful:
+            break
+        run += 1
+    return run

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.routine import Dose
+from bot.domain.pain import MODERATE_PAIN, SEVERE_PAIN
+from bot.domain.routine import Block, Dose, blocks
 
-SEVERE_PAIN = 7  # and above: stop the session
-MODERATE_PAIN = 4  # and above: skip the exercise and avoid it for a while
 SWITCH_SECONDS = 5  # to change legs between holds
 REST_SECONDS = 30  # between sets
 NUDGE_AFTER = timedelta(minutes=5)  # no reply for this long: one gentle nudge
 PAUSE_AFTER_NUDGE = timedelta(minutes=25)  # still nothing: pause the session
-FRESH_BASELINE = timedelta(minutes=15)  # a rating from setting up this recent is today's
 
 
 class Phase(StrEnum):
@@ -72,39 +70,6 @@ class Item:
 
     exercise_id: str
     dose: Dose
-
-
-@dataclass(frozen=True)
-class Block:
-    """One stretch of work: a hold, or a set of repetitions, on one side."""
-
-    kind: str  # "hold" or "reps"
-    amount: int  # seconds for a hold, repetitions for reps
-    side: str  # "left", "right" or ""
-    set: int  # 1-based
-    sets: int
-    repeat: int  # 1-based, for holds repeated per side
-    repeats: int
-
-
-def blocks(dose: Dose) -> list[Block]:
-    """The work of one exercise in order.
-
-    Holds go repeat by repeat, both sides each time ("hold, then switch legs;
-    repeat 2-3 times per leg"); reps go set by set, each side in turn.
-    """
-    if dose.hold_seconds is not None and dose.reps is None:
-        return [
-            Block("hold", dose.hold_seconds, side, 1, 1, repeat, dose.repeats)
-            for repeat in range(1, dose.repeats + 1)
-            for side in dose.sides
-        ]
-    assert dose.reps is not None
-    return [
-        Block("reps", dose.reps, side, set_number, dose.sets, 1, 1)
-        for set_number in range(1, dose.sets + 1)
-        for side in dose.sides
-    ]
 
 
 # --- events -----------------------------------------------------------------------
@@ -270,28 +235,11 @@ Effect = (
 )  # fmt: skip
 
 
-def check_in_first(latest_rating: int | None) -> bool:
-    """After a severe rating (wherever it was given), the next reminder, /today and "Do it
-    now" ask how the back is before offering any exercise, and say why."""
-    return latest_rating is not None and latest_rating >= SEVERE_PAIN
-
-
 def stopping_rating(state: SessionState) -> int | None:
     """The severe rating that stopped a session (at the check-in or during an exercise)."""
     ratings = [state.pain_before or 0, *(rating for _, rating in state.painful)]
     severe = [rating for rating in ratings if rating >= SEVERE_PAIN]
     return max(severe) if severe else None
-
-
-def latest_rating_answers_check_in(
-    kind: str, rating: int, rated_at: datetime, now: datetime
-) -> bool:
-    """Whether the user's latest pain rating can stand for the check-in: only the one
-    given while setting up ("baseline", no session since), minutes ago, as asking again
-    would be a chore. A severe one is asked again: it would stop the session at once,
-    and it may have been a slip of the finger."""
-    fresh = timedelta(0) <= now - rated_at <= FRESH_BASELINE
-    return kind == "baseline" and rating < SEVERE_PAIN and fresh
 
 
 # --- state ----------------------------------------------------------------------------
@@ -306,7 +254,6 @@ class SessionState:
     version: int = 0
     timer: Timer | None = None
     due_at: datetime | None = None
-    resume_phase: Phase | None = None  # where to go back to after a pain check or a pause
     pain_before: int | None = None
     pain_after: int | None = None
     done: tuple[str, ...] = ()  # exercise ids completed
@@ -371,7 +318,7 @@ def _on_reply(state: SessionState, event: Event, now: datetime) -> Transition:
             return _next_exercise(started, now, first=True)
         case Pain() if phase in WORKING:
             return Transition(
-                _waiting(state, now, phase=Phase.PAIN_RATING, resume_phase=phase),
+                _waiting(state, now, phase=Phase.PAIN_RATING),
                 [AskPainRating(state.item)],
             )
         case Skip() if phase in WORKING or phase in (Phase.PAIN_CHOICE, Phase.PAIN_RATING):
@@ -387,7 +334,7 @@ def _on_reply(state: SessionState, event: Event, now: datetime) -> Transition:
             current = state.plan[state.item]
             later = () if state.single or current.exercise_id == new.exercise_id else (current,)
             plan = (*state.plan[: state.item], new, *rest, *later)
-            swapped = _waiting(state, now, phase=Phase.INTRO, plan=plan, block=0, resume_phase=None)
+            swapped = _waiting(state, now, phase=Phase.INTRO, plan=plan, block=0)
             return Transition(swapped, [ShowIntro(state.item)])
         case Start() | Done() if phase is Phase.PAIN_CHOICE:
             return _begin_block(state, now)
@@ -422,7 +369,7 @@ def _on_timer(state: SessionState, timer: Timer, now: datetime) -> Transition:
         case Timer.IDLE if state.phase is Phase.CHECK_OUT:  # every exercise is behind them
             return _finish(state)
         case Timer.IDLE:
-            paused = _moved(state, phase=Phase.PAUSED, resume_phase=state.phase)
+            paused = _moved(state, phase=Phase.PAUSED)
             return Transition(paused, [IdlePaused()])
 
 
@@ -480,7 +427,7 @@ def _next_exercise(state: SessionState, now: datetime, first: bool = False) -> T
     following = 0 if first else state.item + 1
     if following >= len(state.plan):
         return Transition(_waiting(state, now, phase=Phase.CHECK_OUT), [AskCheckOut()])
-    intro = _waiting(state, now, phase=Phase.INTRO, item=following, block=0, resume_phase=None)
+    intro = _waiting(state, now, phase=Phase.INTRO, item=following, block=0)
     return Transition(intro, [ShowIntro(following)])
 
 

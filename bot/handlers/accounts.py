@@ -12,7 +12,7 @@ from telegram import Message, Update
 from telegram.constants import MessageEntityType
 
 from bot.db.models import Preferences, User
-from bot.db.repo import UserProfile
+from bot.db.users import UserProfile
 from bot.handlers.menus import retire_live_menu, send
 from bot.runtime.context import BotContext
 

@@ -24,7 +24,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         await on_unknown_command(update, context)
         return
     day_start = datetime.combine(context.now().astimezone(UTC).date(), time(0), tzinfo=UTC)
-    numbers = await bot_stats(context.repo.session, day_start)
+    numbers = await bot_stats(context.repo.db, day_start)
     await send(
         update,
         render(

@@ -7,15 +7,15 @@ from telegram import Update
 
 from bot.content.templates import render
 from bot.db.models import Preferences
+from bot.domain.callbacks import ChatButton
 from bot.domain.chat import Intent
 from bot.handlers import help, session, stretch
 from bot.handlers.accounts import require_account
 from bot.handlers.menus import keyboard, send
 from bot.runtime.context import BotContext
 
-PREFIX = "chat:"
-TODAY = f"{PREFIX}today"
-HELP = f"{PREFIX}help"
+TODAY = ChatButton("today").encode()
+HELP = ChatButton("help").encode()
 
 
 def intent_of(context: BotContext, text: str) -> Intent | None:

@@ -22,7 +22,7 @@ async def on_error(update: object, context: BotContext) -> None:
     repo = current_repo.get(None)
     # (not for a job: its context may still hold the repo of the update that scheduled it)
     if repo is not None and isinstance(update, Update):
-        await repo.session.rollback()
+        await repo.db.rollback()
     if isinstance(update, Update) and update.callback_query is not None:
         try:  # or the user's button keeps spinning
             await update.callback_query.answer()

@@ -1,4 +1,4 @@
-"""Keyboards shared by several features. Callback data is "feature:action[:arg]"."""
+"""Keyboards shared by several features (their data: bot/domain/callbacks.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.content import Content
 from bot.content.templates import label
+from bot.domain.callbacks import DaysButton, OnboardingButton, TimeButton, ZoneButton
 from bot.domain.weekdays import has_day
 from bot.handlers.menus import keyboard
 
@@ -13,13 +14,13 @@ TIME_CHOICES = ("06:30", "07:00", "07:30", "08:00", "09:00", "12:00", "18:00", "
 
 
 def time_keyboard() -> InlineKeyboardMarkup:
-    buttons = [(choice, f"time:{choice}") for choice in TIME_CHOICES]
+    buttons = [(choice, TimeButton(choice).encode()) for choice in TIME_CHOICES]
     return keyboard(buttons[0:3], buttons[3:6], buttons[6:9])
 
 
-def pain_keyboard(prefix: str) -> InlineKeyboardMarkup:
-    """0-10 in two rows; the data is f"{prefix}:{rating}"."""
-    buttons = [(str(rating), f"{prefix}:{rating}") for rating in range(11)]
+def pain_keyboard() -> InlineKeyboardMarkup:
+    """0-10 in two rows, for the rating asked while setting up."""
+    buttons = [(str(rating), OnboardingButton(f"pain:{rating}").encode()) for rating in range(11)]
     return keyboard(buttons[:6], buttons[6:])
 
 
@@ -33,24 +34,24 @@ def days_keyboard(content: Content, mask: int) -> InlineKeyboardMarkup:
     texts = content.messages.preferences
     names = content.messages.calendar.day_names
     days = [
-        (label(texts.day_on if has_day(mask, day) else texts.day_off, day=name), f"days:t:{day}")
+        (
+            label(texts.day_on if has_day(mask, day) else texts.day_off, day=name),
+            DaysButton("t", day).encode(),
+        )
         for day, name in enumerate(names)
     ]
     return keyboard(
         days[:4],
         days[4:],
         [
-            (texts.every_day_button, "days:all"),
-            (texts.weekdays_button, "days:weekdays"),
-            (texts.weekends_button, "days:weekends"),
+            (texts.every_day_button, DaysButton("all").encode()),
+            (texts.weekdays_button, DaysButton("weekdays").encode()),
+            (texts.weekends_button, DaysButton("weekends").encode()),
         ],
-        [(texts.done_button, "days:done")],
+        [(texts.done_button, DaysButton("done").encode())],
     )
-
-
-ZONE_PREFIX = "zone:"
 
 
 def zone_keyboard(zones: tuple[str, ...]) -> InlineKeyboardMarkup:
     """One button a zone ("America/New York"), for a name that fits several."""
-    return keyboard(*[[(zone.replace("_", " "), f"{ZONE_PREFIX}{zone}")] for zone in zones])
+    return keyboard(*[[(zone.replace("_", " "), ZoneButton(zone).encode())] for zone in zones])

@@ -14,6 +14,7 @@ from bot.content.templates import render, shorten
 from bot.db.models import DEFAULT_ZONE, Preferences
 from bot.db.safety import SCREEN
 from bot.domain import onboarding
+from bot.domain.callbacks import OnboardingButton
 from bot.domain.onboarding import (
     Accepted,
     Answer,
@@ -25,7 +26,7 @@ from bot.domain.onboarding import (
     Step,
     Zone,
 )
-from bot.domain.session import check_in_first
+from bot.domain.pain import PainKind, check_in_first
 from bot.domain.timezones import zone_choices
 from bot.domain.triage import Tier
 from bot.domain.words import means_no
@@ -37,14 +38,19 @@ from bot.reminders.scheduling import reschedule
 from bot.runtime.context import BotContext
 
 BUTTON_ANSWERS: dict[str, Answer] = {
-    "onb:accept": Accepted(),
-    "onb:flags:none": RedFlags(present=False),
-    "onb:flags:some": RedFlags(present=True),
-    "onb:cleared": Cleared(),
-    "onb:confirm:yes": Confirmed(yes=True),
-    "onb:confirm:no": Confirmed(yes=False),
-    **{f"onb:pain:{rating}": Pain(rating) for rating in range(11)},
+    "accept": Accepted(),
+    "flags:none": RedFlags(present=False),
+    "flags:some": RedFlags(present=True),
+    "cleared": Cleared(),
+    "confirm:yes": Confirmed(yes=True),
+    "confirm:no": Confirmed(yes=False),
+    **{f"pain:{rating}": Pain(rating) for rating in range(11)},
 }
+
+
+def _data(answer: str) -> str:
+    assert answer in BUTTON_ANSWERS, answer
+    return OnboardingButton(answer).encode()
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -62,7 +68,7 @@ async def start(update: Update, context: BotContext) -> None:
             update,
             preferences,
             render(texts.start.welcome, name=name),
-            keyboard([(texts.onboarding.accept_button, "onb:accept")]),
+            keyboard([(texts.onboarding.accept_button, _data("accept"))]),
         )
         return
     greeting = render(texts.start.welcome_back, name=name)
@@ -102,26 +108,26 @@ async def ask(
     markup: InlineKeyboardMarkup | None = None
     match step:
         case Step.DISCLAIMER:
-            markup = keyboard([(texts.accept_button, "onb:accept")])
+            markup = keyboard([(texts.accept_button, _data("accept"))])
             question = texts.disclaimer_hint
         case Step.RED_FLAGS:
             markup = keyboard(
-                [(texts.red_flags_none_button, "onb:flags:none")],
-                [(texts.red_flags_some_button, "onb:flags:some")],
+                [(texts.red_flags_none_button, _data("flags:none"))],
+                [(texts.red_flags_some_button, _data("flags:some"))],
             )
             question = texts.red_flags
         case Step.CLEARANCE:
-            markup = keyboard([(texts.cleared_button, "onb:cleared")])
+            markup = keyboard([(texts.cleared_button, _data("cleared"))])
             question = context.content.messages.safety.clearance
         case Step.CLEARANCE_CONFIRM:
             safety = context.content.messages.safety
             markup = keyboard(
-                [(safety.confirm_yes_button, "onb:confirm:yes")],
-                [(safety.confirm_no_button, "onb:confirm:no")],
+                [(safety.confirm_yes_button, _data("confirm:yes"))],
+                [(safety.confirm_no_button, _data("confirm:no"))],
             )
             question = safety.confirm
         case Step.BASELINE_PAIN:
-            markup = pain_keyboard("onb:pain")
+            markup = pain_keyboard()
             question = texts.baseline_pain
         case Step.REMINDER_TIME:
             markup = time_keyboard()
@@ -166,7 +172,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     preferences = account.preferences
     query = live_query(update, preferences)
-    answer = BUTTON_ANSWERS.get(query.data or "") if query else None
+    button = OnboardingButton.decode(query.data or "") if query else None
+    answer = BUTTON_ANSWERS.get(button.answer) if button else None
     step = preferences.onboarding_step
     if query is None or answer is None or step is None or not onboarding.fits(Step(step), answer):
         await expire(update, context)
@@ -249,7 +256,7 @@ async def apply(
                 preferences.red_flags = "cleared"
             await context.repo.safety.clear(preferences.user_id, now)
         case Pain(rating=rating):
-            await context.repo.pain.record(preferences.user_id, rating, "baseline", now)
+            await context.repo.pain.record(preferences.user_id, rating, PainKind.BASELINE, now)
         case ReminderAt(at=at):
             preferences.reminder_time = at
         case Zone(name=name):

@@ -1,4 +1,4 @@
-"""/time, /timezone, /days, /settings, /pause, /resume, /stop: change or undo every choice.
+"""/time, /timezone, /days, /pause, /resume, /stop: change or undo every choice.
 
 A command with a valid argument acts at once; without one (or from a /settings
 button) it asks, and the next typed reply answers. While onboarding waits for
@@ -14,23 +14,22 @@ from telegram import ReplyKeyboardRemove, Update
 from bot.content.phrases import clock_time, date_text, days_text, local_moment
 from bot.content.templates import Html, render, shorten
 from bot.db.models import Preferences
-from bot.domain.onboarding import AWAITING_CLEARANCE, ReminderAt, Step, Zone
+from bot.domain.callbacks import DaysButton, TimeButton, ZoneButton
+from bot.domain.onboarding import AWAITING_CLEARANCE, Awaiting, ReminderAt, Step, Zone
 from bot.domain.pause import is_paused, parse_pause_days, pause_end
 from bot.domain.times import parse_time
 from bot.domain.timezones import parse_timezone, zone_at, zone_choices, zone_info
 from bot.domain.weekdays import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days, toggle
-from bot.domain.words import normalise
-from bot.handlers import onboarding, privacy
+from bot.handlers import onboarding
 from bot.handlers.accounts import require_account
 from bot.handlers.describe import after_pause, reminder_status, summary
 from bot.handlers.keyboards import (
-    ZONE_PREFIX,
     days_keyboard,
     location_keyboard,
     time_keyboard,
     zone_keyboard,
 )
-from bot.handlers.menus import close_menu, expire, keyboard, live_query, send, send_menu
+from bot.handlers.menus import close_menu, expire, live_query, send, send_menu
 from bot.runtime.context import BotContext
 
 
@@ -62,7 +61,7 @@ async def time_command(update: Update, context: BotContext) -> None:
 async def ask_time(
     update: Update, context: BotContext, preferences: Preferences, text: str
 ) -> None:
-    preferences.awaiting = "time"
+    preferences.awaiting = Awaiting.TIME
     await send_menu(update, preferences, text, time_keyboard())
 
 
@@ -94,7 +93,8 @@ async def on_time_button(update: Update, context: BotContext) -> None:
     if account is None:
         return
     query = live_query(update, account.preferences)
-    at = parse_time((query.data or "").removeprefix("time:")) if query else None
+    button = TimeButton.decode(query.data or "") if query else None
+    at = parse_time(button.time) if button else None
     if query is None or at is None:
         await expire(update, context)
         return
@@ -130,7 +130,7 @@ async def zone_not_found(
     texts = context.content.messages.preferences
     choices = zone_choices(text)
     if choices:
-        preferences.awaiting = "timezone"  # typing a city still works
+        preferences.awaiting = Awaiting.TIMEZONE  # typing a city still works
         question = render(texts.timezone_choice, text=shorten(text))
         await send_menu(update, preferences, question, zone_keyboard(choices))
         return
@@ -143,7 +143,8 @@ async def on_zone_button(update: Update, context: BotContext) -> None:
     if account is None:
         return
     query = live_query(update, account.preferences)
-    zone = (query.data or "").removeprefix(ZONE_PREFIX) if query else ""
+    button = ZoneButton.decode(query.data or "") if query else None
+    zone = button.zone if button else ""
     if query is None or parse_timezone(zone) != zone:
         await expire(update, context)
         return
@@ -155,7 +156,7 @@ async def on_zone_button(update: Update, context: BotContext) -> None:
 async def ask_zone(
     update: Update, context: BotContext, preferences: Preferences, text: str
 ) -> None:
-    preferences.awaiting = "timezone"
+    preferences.awaiting = Awaiting.TIMEZONE
     await send(update, text, location_keyboard(context.content))
 
 
@@ -223,7 +224,7 @@ async def send_days_menu(update: Update, context: BotContext, preferences: Prefe
     await send_menu(update, preferences, text, days_keyboard(context.content, preferences.weekdays))
 
 
-_DAY_SETS = {"days:all": EVERY_DAY, "days:weekdays": WEEKDAYS, "days:weekends": WEEKENDS}
+_DAY_SETS = {"all": EVERY_DAY, "weekdays": WEEKDAYS, "weekends": WEEKENDS}
 
 
 async def on_days_button(update: Update, context: BotContext) -> None:
@@ -233,26 +234,27 @@ async def on_days_button(update: Update, context: BotContext) -> None:
         return
     preferences = account.preferences
     query = live_query(update, preferences)
-    data = query.data or "" if query else ""
+    button = DaysButton.decode(query.data or "") if query else None
     texts = context.content.messages.preferences
-    if query is None or not (
-        data in _DAY_SETS or data == "days:done" or data.startswith("days:t:")
+    day = button.day if button else None
+    toggled = button is not None and button.action == "t" and day is not None and day < 7
+    if (
+        query is None
+        or button is None
+        or not (button.action in _DAY_SETS or button.action == "done" or toggled)
     ):
         await expire(update, context)
         return
-    if data == "days:done":
+    if button.action == "done":
         await query.answer()
         days = days_text(context.content, preferences.weekdays)
         await close_menu(query, preferences, render(texts.days_set, days=days))
         return
-    if data.startswith("days:t:"):
-        day = data.removeprefix("days:t:")
-        if not (day.isdigit() and int(day) < 7):
-            await expire(update, context)
-            return
-        mask = toggle(preferences.weekdays, int(day))
+    if toggled:
+        assert day is not None
+        mask = toggle(preferences.weekdays, day)
     else:
-        mask = _DAY_SETS[data]
+        mask = _DAY_SETS[button.action]
     if mask == 0:
         await query.answer(texts.keep_one_day)
         return
@@ -355,139 +357,12 @@ async def turn_on(update: Update, context: BotContext, preferences: Preferences)
     await send(update, f"{texts.start.reminders_back_on} {summary(context.content, preferences)}")
 
 
-# --- /settings --------------------------------------------------------------------
-
-
-async def settings_command(update: Update, context: BotContext) -> None:
-    """/settings: everything in one menu."""
-    account = await require_account(update, context)
-    if account is None:
-        return
-    preferences = account.preferences
-    texts = context.content.messages.preferences
-    at = preferences.reminder_time
-    text = render(
-        texts.settings,
-        time=clock_time(at) if at else Html(texts.no_time),
-        zone=preferences.timezone,
-        days=Html(days_text(context.content, preferences.weekdays)),
-        status=reminder_status(context.content, preferences, context.now()),
-        summary=Html(
-            render(texts.summary_on, day=_summary_day(context, preferences))
-            if preferences.weekly_summary
-            else texts.summary_off
-        ),
-    )
-    paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
-    markup = keyboard(
-        [(texts.time_button, "set:time"), (texts.timezone_button, "set:tz")],
-        [
-            (texts.days_button, "set:days"),
-            (texts.resume_button, "set:resume") if paused else (texts.pause_button, "set:pause"),
-        ],
-        [
-            (texts.stop_button, "set:stop")
-            if preferences.reminders_enabled
-            else (texts.start_button, "set:on")
-        ],
-        [
-            (texts.summary_off_button, "set:summary_off")
-            if preferences.weekly_summary
-            else (texts.summary_on_button, "set:summary_on")
-        ],
-        [(texts.export_button, "set:export"), (texts.delete_button, "set:delete")],
-    )
-    await send_menu(update, preferences, text, markup)
-
-
-SUMMARY_WORDS = {
-    "weekly summary off": False, "no weekly summary": False, "stop weekly summary": False,
-    "weekly summary on": True, "start weekly summary": True,
-}  # fmt: skip
-
-
-def _summary_day(context: BotContext, preferences: Preferences) -> str:
-    return context.content.messages.calendar.day_names[preferences.summary_weekday]
-
-
-async def on_typed_summary(
-    update: Update, context: BotContext, preferences: Preferences, text: str
-) -> bool:
-    """ "weekly summary off" / "on" / "friday", typed: the settings button's equivalent,
-    and the way to choose the summary's day."""
-    words = normalise(text)
-    on = SUMMARY_WORDS.get(words)
-    if on is None and words.startswith("weekly summary "):
-        day = parse_days(words.removeprefix("weekly summary "))
-        if day is None or day.bit_count() != 1:
-            return False
-        preferences.summary_weekday = day.bit_length() - 1
-        on = True
-    if on is None:
-        return False
-    await set_weekly_summary(update, context, preferences, on)
-    return True
-
-
-async def set_weekly_summary(
-    update: Update, context: BotContext, preferences: Preferences, on: bool
-) -> None:
-    """Weekly summaries on or off (the settings button, or typed)."""
-    preferences.weekly_summary = on
-    texts = context.content.messages.preferences
-    day = _summary_day(context, preferences)
-    await send(update, render(texts.summary_turned_on, day=day) if on else texts.summary_turned_off)
-
-
-async def on_settings_button(update: Update, context: BotContext) -> None:
-    """A /settings button does what its command does without an argument."""
-    account = await require_account(update, context)
-    if account is None:
-        return
-    preferences = account.preferences
-    query = live_query(update, preferences)
-    action = (query.data or "").removeprefix("set:") if query else ""
-    if query is None or action not in _SETTINGS_ACTIONS:
-        await expire(update, context)
-        return
-    await query.answer()
-    await close_menu(query, preferences)
-    texts = context.content.messages
-    match action:
-        case "time":
-            await ask_time(update, context, preferences, texts.onboarding.reminder_time)
-        case "tz":
-            await ask_zone(update, context, preferences, texts.onboarding.timezone)
-        case "days":
-            await send_days_menu(update, context, preferences)
-        case "pause":
-            await pause(update, context, preferences, None)
-        case "resume":
-            await resume(update, context, preferences)
-        case "stop":
-            await stop(update, context, preferences)
-        case "on":
-            await turn_on(update, context, preferences)
-        case "export":
-            await privacy.export(update, context, account.user.id)
-        case "delete":
-            await privacy.ask_delete(update, context, preferences)
-        case "summary_on" | "summary_off":
-            await set_weekly_summary(update, context, preferences, action == "summary_on")
-
-
-_SETTINGS_ACTIONS = (
-    "time", "tz", "days", "pause", "resume", "stop", "on", "export", "delete", "summary_on",
-    "summary_off",
-)  # fmt: skip
-
-
 async def on_typed(
     update: Update, context: BotContext, preferences: Preferences, text: str
 ) -> None:
     """The typed answer to a question /time or /timezone asked."""
     texts = context.content.messages.preferences
-    if preferences.awaiting == "time":
+    if preferences.awaiting == Awaiting.TIME:
         at = parse_time(text)
         if at is None:
             await ask_time(
@@ -495,7 +370,7 @@ async def on_typed(
             )
         else:
             await set_time(update, context, preferences, at)
-    elif preferences.awaiting == "timezone":
+    elif preferences.awaiting == Awaiting.TIMEZONE:
         zone = parse_timezone(text)
         if zone is None:
             await zone_not_found(update, context, preferences, text)

@@ -10,6 +10,8 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
 from bot.db.models import Preferences
+from bot.domain.callbacks import DeleteButton
+from bot.domain.onboarding import Awaiting
 from bot.domain.words import CANCEL, means_yes, normalise
 from bot.handlers import onboarding
 from bot.handlers.accounts import require_account
@@ -53,8 +55,11 @@ async def delete_command(update: Update, context: BotContext) -> None:
 
 async def ask_delete(update: Update, context: BotContext, preferences: Preferences) -> None:
     texts = context.content.messages.privacy
-    preferences.awaiting = "delete"
-    markup = keyboard([(texts.delete_yes_button, "del:yes")], [(texts.delete_no_button, "del:no")])
+    preferences.awaiting = Awaiting.DELETE
+    markup = keyboard(
+        [(texts.delete_yes_button, DeleteButton("yes").encode())],
+        [(texts.delete_no_button, DeleteButton("no").encode())],
+    )
     await send_menu(update, preferences, texts.delete_confirm, markup)
 
 
@@ -64,12 +69,13 @@ async def on_delete_button(update: Update, context: BotContext) -> None:
     if account is None:
         return
     query = live_query(update, account.preferences)
-    if query is None or query.data not in ("del:yes", "del:no"):
+    button = DeleteButton.decode(query.data or "") if query else None
+    if query is None or button is None or button.answer not in ("yes", "no"):
         await expire(update, context)
         return
     await query.answer()
     texts = context.content.messages.privacy
-    if query.data == "del:yes":
+    if button.answer == "yes":
         await erase(update, context, account.user.id)
         assert query.message is not None
         await query.edit_message_reply_markup(reply_markup=None)

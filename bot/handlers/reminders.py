@@ -13,13 +13,14 @@ from telegram.error import BadRequest
 from bot.content.phrases import clock_time
 from bot.content.templates import render
 from bot.db.models import Preferences, ReminderDelivery
+from bot.domain.callbacks import ReminderButton, rate, rating_action
+from bot.domain.delivery import LIVE, DeliveryStatus
 from bot.domain.onboarding import AWAITING_CLEARANCE
-from bot.domain.session import check_in_first
+from bot.domain.pain import check_in_first
 from bot.domain.timezones import local_day, zone_info
 from bot.domain.words import normalise, parse_rating
 from bot.handlers import session
 from bot.handlers.menus import send
-from bot.reminders.dispatcher import PREFIX, RATE
 from bot.runtime.context import BotContext
 
 SNOOZE = timedelta(minutes=30)
@@ -36,18 +37,16 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     assert update.effective_user is not None
-    parts = (query.data or "").removeprefix(PREFIX).split(":")
-    delivery = None
-    if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
-        delivery = await context.repo.reminders.get(int(parts[0]))
-    action = parts[-1]
-    rating = _rating(action)
-    # "claimed": sent, but the sender has not recorded it yet (a tap within milliseconds).
+    button = ReminderButton.decode(query.data or "")
+    delivery = await context.repo.reminders.get(button.delivery_id) if button else None
+    action = button.action if button else ""
+    rating = rating_action(action)
     live = (
         delivery is not None
         and delivery.user_id == update.effective_user.id
-        and delivery.status in ("claimed", "sent")
-        and str(delivery.snoozes) == parts[1]
+        and delivery.status in LIVE
+        and button is not None
+        and delivery.snoozes == button.snoozes
     )
     if not live or delivery is None or (action not in ACTIONS and rating is None):
         await query.answer(context.content.messages.menus.expired)
@@ -59,14 +58,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query.message is not None:
         delivery.message_id = query.message.message_id
     await act(update, context, delivery, action, rating)
-
-
-def _rating(action: str) -> int | None:
-    """The rating of a check-in reminder's button ("r7"), else None."""
-    number = action.removeprefix(RATE)
-    if not action.startswith(RATE) or not number.isdigit() or int(number) > 10:
-        return None
-    return int(number)
 
 
 async def on_typed(
@@ -82,15 +73,11 @@ async def on_typed(
         latest = await context.repo.pain.latest(preferences.user_id)
         if latest is None or not check_in_first(latest.rating):
             return False
-        action = f"{RATE}{rating}"
+        action = rate(rating)
     assert action is not None
     delivery = await context.repo.reminders.latest(preferences.user_id)
     today = local_day(context.now(), preferences.timezone)
-    if (
-        delivery is None
-        or delivery.status not in ("claimed", "sent")
-        or (delivery.local_date != today)
-    ):
+    if delivery is None or delivery.status not in LIVE or (delivery.local_date != today):
         return False
     if action == "snooze" and delivery.snoozes > 0:
         await send(update, context.content.messages.reminders.snoozed_already)
@@ -116,21 +103,21 @@ async def act(
     if action != "start" and await session.todays_open_session(context, preferences):
         action = "start"  # a session is open: the reminder's buttons act on it
     if rating is not None:  # the check-in answered: the session takes it from here
-        delivery.status = "started"
+        delivery.status = DeliveryStatus.STARTED
         await _close(context, delivery, render(texts.rated, rating=rating))
         await session.start_today(update, context, preferences, rating)
     elif action == "start":
-        delivery.status = "started"
+        delivery.status = DeliveryStatus.STARTED
         await _close(context, delivery, texts.started)
         await session.start_today(update, context, preferences)
     elif action == "snooze":
-        delivery.status, delivery.snoozes = "snoozed", delivery.snoozes + 1
+        delivery.status, delivery.snoozes = DeliveryStatus.SNOOZED, delivery.snoozes + 1
         again = context.now() + SNOOZE
         preferences.next_reminder_at = again
         local = again.astimezone(zone_info(preferences.timezone)).time()
         await _close(context, delivery, render(texts.snoozed, time=clock_time(local)))
     else:
-        delivery.status = "skipped"
+        delivery.status = DeliveryStatus.SKIPPED
         await _close(context, delivery, texts.skipped)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.chat import Intent
+from bot.domain.onboarding import Awaiting
 from bot.handlers import (
     chat,
     help,
@@ -20,6 +21,7 @@ from bot.handlers import (
     privacy,
     reminders,
     session,
+    settings,
     stretch,
 )
 from bot.handlers.accounts import find_account
@@ -41,16 +43,16 @@ async def on_text(update: Update, context: BotContext) -> None:
             await send(update, context.content.messages.fallback.start_first)
         return
     waiting = account.preferences
-    if waiting.awaiting == "delete":
+    if waiting.awaiting == Awaiting.DELETE:
         await privacy.on_typed(update, context, waiting, text)
-    elif waiting.awaiting in ("time", "timezone"):
+    elif waiting.awaiting in (Awaiting.TIME, Awaiting.TIMEZONE):
         await preferences.on_typed(update, context, waiting, text)
     elif intent is Intent.HELP:  # then, while setting up, the open question again
         await help.show_help(update, context)
     elif waiting.onboarding_step is not None:
         await onboarding.on_typed(update, context, waiting, text)
     elif not (
-        await preferences.on_typed_summary(update, context, waiting, text)
+        await settings.on_typed_summary(update, context, waiting, text)
         or await session.on_typed(update, context, waiting, text)
         or await reminders.on_typed(update, context, waiting, text)
     ):

@@ -10,9 +10,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.coaching.runner import Coach
-from bot.coaching.view import callback_data, parse_callback
 from bot.content.templates import label, render
 from bot.db.models import GuidedSession, Preferences
+from bot.domain.callbacks import SessionButton, rating_action
 from bot.domain.exercises import Exercise
 from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.session import (
@@ -60,6 +60,16 @@ async def todays_open_session(
     return row
 
 
+async def _still_setting_up(update: Update, context: BotContext, preferences: Preferences) -> bool:
+    """Waiting for clearance or still setting up: say so (no exercise), and True."""
+    if preferences.onboarding_step is None:
+        return False
+    texts = context.content.messages.session
+    waiting = preferences.onboarding_step in AWAITING_CLEARANCE
+    await send(update, texts.not_cleared if waiting else texts.not_set_up)
+    return True
+
+
 async def today_command(update: Update, context: BotContext) -> None:
     """/today: start today's routine, or offer to resume the one already begun."""
     account = await require_account(update, context)
@@ -73,11 +83,7 @@ async def start_today(
     """Begin today's session, or show the one under way (from /today or a reminder;
     `rating` answers the check-in, given on a check-in reminder)."""
     texts = context.content.messages.session
-    if preferences.onboarding_step in AWAITING_CLEARANCE:
-        await send(update, texts.not_cleared)
-        return
-    if preferences.onboarding_step is not None:
-        await send(update, texts.not_set_up)
+    if await _still_setting_up(update, context, preferences):
         return
     row = await todays_open_session(context, preferences)
     if row is None:
@@ -101,9 +107,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None
     assert update.effective_user is not None
     stale = context.content.messages.session.stale
-    parsed = parse_callback(query.data or "")
-    row = await context.repo.sessions.get(parsed[0]) if parsed else None
-    if parsed is None or row is None or row.user_id != update.effective_user.id or row.outcome:
+    button = SessionButton.decode(query.data or "")
+    row = await context.repo.sessions.get(button.session_id) if button else None
+    if button is None or row is None or row.user_id != update.effective_user.id or row.outcome:
         await query.answer(stale)
         return
     preferences = await context.repo.users.preferences(row.user_id)
@@ -111,7 +117,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if await todays_open_session(context, preferences) is not row:  # yesterday's: closed now
         await query.answer(stale)
         return
-    _, version, action = parsed
+    version, action = button.version, button.action
     if action == "new":
         if version != context.repo.sessions.state_of(row).version:
             await query.answer(stale)
@@ -180,10 +186,7 @@ async def do_now(
 ) -> None:
     """ "Do it now": a guided session of this one exercise, or a swap into today's (one
     still at its check-in, nothing begun, simply gives way to this one)."""
-    texts = context.content.messages.session
-    if preferences.onboarding_step is not None:
-        waiting = preferences.onboarding_step in AWAITING_CLEARANCE
-        await send(update, texts.not_cleared if waiting else texts.not_set_up)
+    if await _still_setting_up(update, context, preferences):
         return
     row = await todays_open_session(context, preferences)
     if row is not None:
@@ -215,10 +218,11 @@ async def offer_swap(
         [[
             InlineKeyboardButton(
                 label(texts.swap_button, name=exercise.name),
-                callback_data=callback_data(row.id, state.version, f"swap-{exercise.id}"),
+                callback_data=SessionButton(row.id, state.version, f"swap-{exercise.id}").encode(),
             ),
             InlineKeyboardButton(
-                label(texts.keep_button), callback_data=callback_data(row.id, state.version, "keep")
+                label(texts.keep_button),
+                callback_data=SessionButton(row.id, state.version, "keep").encode(),
             ),
         ]]
     )  # fmt: skip
@@ -229,6 +233,5 @@ async def offer_swap(
 def _button_event(action: str, version: int) -> Event | None:
     if action in EVENTS:
         return EVENTS[action](version=version)
-    if action.startswith("r") and action[1:].isdigit() and int(action[1:]) <= 10:
-        return Rating(int(action[1:]), version=version)
-    return None
+    rating = rating_action(action)
+    return None if rating is None else Rating(rating, version=version)

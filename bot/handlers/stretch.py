@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.coaching.view import SessionView
 from bot.content.templates import Html, label, render, shorten
 from bot.domain import routine
+from bot.domain.callbacks import StretchButton
 from bot.domain.exercises import Exercise
 from bot.domain.onboarding import AWAITING_CLEARANCE
 from bot.domain.stretch_search import Ambiguous, Found, Match, find
@@ -15,12 +16,13 @@ from bot.handlers.accounts import find_account, require_account
 from bot.handlers.menus import send
 from bot.runtime.context import BotContext
 
-PREFIX = "str:"
-ALL = f"{PREFIX}all"  # the catalogue
+ALL = StretchButton("all").encode()  # the catalogue
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label(text), callback_data=f"{PREFIX}{data}")
+def _button(text: str, action: str, exercise_id: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label(text), callback_data=StretchButton(action, exercise_id).encode()
+    )
 
 
 def card(context: BotContext, exercise: Exercise) -> str:
@@ -45,7 +47,7 @@ async def send_card(update: Update, context: BotContext, exercise: Exercise) -> 
         return
     texts = context.content.messages.stretch
     markup = InlineKeyboardMarkup(
-        [[_button(texts.do_button, f"do:{exercise.id}"), _button(texts.all_button, "all")]]
+        [[_button(texts.do_button, "do", exercise.id), _button(texts.all_button, "all")]]
     )
     await send(update, card(context, exercise), markup)
 
@@ -59,7 +61,7 @@ async def send_catalogue(update: Update, context: BotContext, text: str) -> None
         ("strengthening", texts.strength_label),
     ):
         group = [e for e in context.content.catalogue.exercises if e.kind == kind]
-        buttons = [_button(label(template, name=e.name), f"card:{e.id}") for e in group]
+        buttons = [_button(label(template, name=e.name), "card", e.id) for e in group]
         rows += [buttons[start : start + 2] for start in range(0, len(buttons), 2)]
     await send(update, text, InlineKeyboardMarkup(rows))
 
@@ -75,7 +77,7 @@ async def answer(update: Update, context: BotContext, match: Match, text: str) -
     if isinstance(match, Ambiguous):
         choices = [catalogue.by_id(i) for i in match.exercise_ids]
         markup = InlineKeyboardMarkup(
-            [[_button(e.name, f"card:{e.id}")] for e in choices if e is not None]
+            [[_button(e.name, "card", e.id)] for e in choices if e is not None]
         )
         texts = context.content.messages.stretch
         await send(update, texts.for_area if match.by_area else texts.ambiguous, markup)
@@ -109,8 +111,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     """A card, the catalogue, or "Do it now"."""
     query = update.callback_query
     assert query is not None
-    kind, _, exercise_id = (query.data or "").removeprefix(PREFIX).partition(":")
-    exercise = context.content.catalogue.by_id(exercise_id)
+    button = StretchButton.decode(query.data or "")
+    kind = button.action if button else ""
+    exercise = context.content.catalogue.by_id(button.exercise_id) if button else None
     if kind == "all":
         await query.answer()
         await send_catalogue(update, context, context.content.messages.stretch.catalogue)

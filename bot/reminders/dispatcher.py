@@ -26,9 +26,12 @@ from telegram.ext import ExtBot
 
 from bot.content import Content
 from bot.content.templates import label, render
-from bot.db.repo import ClaimedReminder, Repo
+from bot.db.reminders import ClaimedReminder
+from bot.db.repo import Repo
 from bot.domain import routine
-from bot.domain.session import check_in_first
+from bot.domain.callbacks import ReminderButton, rate
+from bot.domain.delivery import DeliveryStatus
+from bot.domain.pain import check_in_first
 from bot.domain.timezones import zone_info
 from bot.runtime.context import BotContext
 from bot.runtime.services import Services
@@ -41,24 +44,23 @@ CLAIM_BATCH = 100
 SENDING_AT_ONCE = 8  # reminders in flight together
 LEASE = timedelta(minutes=2)  # a claim not sent by then is taken to be lost
 LATE_AFTER = timedelta(minutes=5)  # later than this, the reminder says sorry
-PREFIX = "rem:"
-
-
-RATE = "r"  # a rating on a check-in reminder: "r0" to "r10"
 
 
 def keyboard(
     content: Content, delivery_id: int, snoozes: int, check_in: bool = False
 ) -> InlineKeyboardMarkup:
     texts = content.messages.reminders
-    prefix = f"{PREFIX}{delivery_id}:{snoozes}"  # a snoozed reminder's old buttons are stale
+
+    def data(action: str) -> str:  # a snoozed reminder's old buttons are stale
+        return ReminderButton(delivery_id, snoozes, action).encode()
+
     if check_in:  # after a severe rating: how is it today, before any routine
         rows = [range(0, 6), range(6, 11)]
         return InlineKeyboardMarkup(
             [
-                *[[InlineKeyboardButton(str(n), callback_data=f"{prefix}:{RATE}{n}") for n in row]
+                *[[InlineKeyboardButton(str(n), callback_data=data(rate(n))) for n in row]
                   for row in rows],
-                [InlineKeyboardButton(label(texts.skip_button), callback_data=f"{prefix}:skip")],
+                [InlineKeyboardButton(label(texts.skip_button), callback_data=data("skip"))],
             ]
         )  # fmt: skip
     choices = [(texts.start_button, "start"), (texts.snooze_button, "snooze")]
@@ -66,7 +68,7 @@ def keyboard(
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label(text), callback_data=f"{prefix}:{action}")
+                InlineKeyboardButton(label(text), callback_data=data(action))
                 for text, action in choices
                 if action != "snooze" or snoozes == 0  # a reminder snoozes once
             ]
@@ -127,9 +129,9 @@ class ReminderText:
 
     text: str
     check_in: bool = False
-    # Not sent, recorded as this instead: "started" (a session of that day is open, and
-    # no reminder interrupts it) or "held" (a red flag waits for a professional's word).
-    unsent_as: str | None = None
+    # Not sent, recorded as this instead: STARTED (a session of that day is open, and no
+    # reminder interrupts it) or HELD (a red flag waits for a professional's word).
+    unsent_as: DeliveryStatus | None = None
 
 
 async def _texts(
@@ -152,10 +154,10 @@ async def _text(
         open_session is not None
         and open_session.local_date == reminder.due_at.astimezone(zone).date()
     ):
-        return ReminderText("", unsent_as="started")
+        return ReminderText("", unsent_as=DeliveryStatus.STARTED)
     preferences = await repo.users.preferences(reminder.user_id)
     if preferences is None or preferences.onboarding_step is not None:  # held since the claim
-        return ReminderText("", unsent_as="held")
+        return ReminderText("", unsent_as=DeliveryStatus.HELD)
     late = now - reminder.due_at > LATE_AFTER
     latest = await repo.pain.latest(reminder.user_id)
     if latest is not None and check_in_first(latest.rating):
@@ -187,18 +189,18 @@ async def _deliver(
         )
     except TelegramError as error:
         if unreachable(error):
-            await _record(services, reminder, "blocked", None)
+            await _record(services, reminder, DeliveryStatus.BLOCKED, None)
         elif isinstance(error, BadRequest):  # our own mistake: retrying would repeat it
             logger.exception("reminder %s refused", reminder.delivery_id)
-            await _record(services, reminder, "failed", None)
+            await _record(services, reminder, DeliveryStatus.FAILED, None)
         else:  # flood or network, after every retry: the lease sends it again later
             logger.warning("reminder %s not sent yet: %s", reminder.delivery_id, error)
         return
-    await _record(services, reminder, "sent", message)
+    await _record(services, reminder, DeliveryStatus.SENT, message)
 
 
 async def _record(
-    services: Services, reminder: ClaimedReminder, status: str, message: Message | None
+    services: Services, reminder: ClaimedReminder, status: DeliveryStatus, message: Message | None
 ) -> None:
     services.metrics.reminders.labels(status).inc()
     logger.info(
@@ -210,6 +212,6 @@ async def _record(
         message_id = message.message_id if message is not None else None
         now = services.clock.now()
         await repo.reminders.record_outcome(reminder.delivery_id, status, message_id, now)
-        if status == "blocked":
+        if status == DeliveryStatus.BLOCKED:
             await repo.users.mark_blocked(reminder.user_id, now)
         await db.commit()
