@@ -19,7 +19,7 @@ from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.db.migrations import upgrade
 from bot.domain.flood import FloodLimit
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, BotApiSpec
 from bot.runtime.context import BotApplication
 from bot.runtime.services import Timing
 
@@ -32,6 +32,14 @@ QUICK = Timing(
     due_work_every=0.05, countdown_every=0.05,
     flood=FloodLimit(burst=1_000_000, per_second=1), send_budget=False,
 )  # fmt: skip
+# Telegram's published method list (tests/data/botapi/README.md), read once per run.
+BOT_API = BotApiSpec.load(Path(__file__).parent / "data" / "botapi" / "api-10.1.json")
+
+
+def new_emulator(clock: Callable[[], datetime] | None = None) -> BotApiEmulator:
+    """The Bot API emulator, as every test builds it: it refuses any request the published
+    Bot API does not allow, and then fails the test (tests/test_botapi_check.py)."""
+    return BotApiEmulator(token=TOKEN, clock=clock, api_spec=BOT_API)
 
 
 class FakeClock:
@@ -54,7 +62,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def fake(clock: FakeClock) -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TOKEN, clock=clock.now) as api:
+    async with new_emulator(clock=clock.now) as api:
         yield api
 
 

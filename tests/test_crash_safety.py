@@ -26,7 +26,7 @@ from bot.db.repo import Repo
 from bot.db.users import UserProfile
 from bot.domain import session_codec
 from bot.emulator import BotApiEmulator, EmulatedUser
-from tests.conftest import TOKEN
+from tests.conftest import new_emulator
 from tests.test_cli import start_bot_process
 
 CYCLES = 9  # three of each kind of moment
@@ -94,7 +94,7 @@ def reminders_to(fake: BotApiEmulator) -> Counter[int]:
 
 async def test_random_sigkills_lose_nothing_and_leave_a_sound_database(tmp_path: Path) -> None:
     # The bot runs in another process on the real clock; so does this fake's rate limit.
-    async with BotApiEmulator(token=TOKEN) as fake:
+    async with new_emulator() as fake:
         await crash_again_and_again(fake, tmp_path)
 
 

@@ -17,7 +17,7 @@ from bot.config import load_settings
 from bot.db.models import SessionTimer, User
 from bot.emulator import BotApiEmulator
 from bot.runtime.context import BotApplication
-from tests.conftest import QUICK, TOKEN, Database, FakeClock, running_bot
+from tests.conftest import QUICK, TOKEN, Database, FakeClock, new_emulator, running_bot
 from tests.journeys import coach_through, set_up_earlier, start_today
 
 WEDNESDAY_REMINDER = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
@@ -31,7 +31,7 @@ async def day_of_three_users(share: float, tmp_path: Path) -> tuple[Transcript, 
     """Onboarding, a whole guided session with timed holds, a stretch card and the next
     morning's reminders, with `share` of the calls failing; what each chat ends up showing."""
     clock = FakeClock(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
-    async with BotApiEmulator(token=TOKEN, clock=clock.now) as fake:
+    async with new_emulator(clock=clock.now) as fake:
         settings = load_settings(
             _env_file=None,
             bot_token=TOKEN,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.db.engine import create_engine
 from bot.emulator import BotApiEmulator
-from tests.conftest import TOKEN, fresh_postgres
+from tests.conftest import fresh_postgres, new_emulator
 from tests.test_cli import start_bot_process
 from tests.test_crash_safety import ONBOARDING, make_due, reminders_to, subscribe, talk
 from tests.test_webhook import SECRET, free_port
@@ -35,7 +35,7 @@ async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) ->
         "DATABASE_URL": url, "WEBHOOK_URL": "https://bot.example.com/telegram",
         "WEBHOOK_SECRET": SECRET, "WEBHOOK_LISTEN": "127.0.0.1", "LOG_LEVEL": "INFO",
     }  # fmt: skip
-    async with BotApiEmulator(token=TOKEN) as fake:  # real time, like the processes
+    async with new_emulator() as fake:  # real time, like the processes
         replicas: list[asyncio.subprocess.Process] = []
         try:
             for port in ports:  # one after the other: the first one migrates

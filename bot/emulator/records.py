@@ -1,4 +1,5 @@
-"""What the Bot API emulator recorded: the bot's messages, edits and callback answers."""
+"""What the Bot API emulator recorded: the bot's messages, edits, callback answers, calls
+and the calls the published Bot API does not allow."""
 
 from __future__ import annotations
 
@@ -58,3 +59,16 @@ class ApiCall:
 
     method: str
     parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ApiViolation:
+    """A request the published Bot API does not allow: its method, what is wrong, and the
+    parameters as sent."""
+
+    method: str
+    problems: tuple[str, ...]
+    parameters: dict[str, Any]
+
+    def __str__(self) -> str:
+        return f"{self.method}: {'; '.join(self.problems)}"

@@ -4,7 +4,9 @@ It speaks the wire protocol python-telegram-bot uses (form or multipart
 requests to /bot<token>/<method>, JSON answers), keeps the chats' state, and
 refuses what the real server refuses: bad HTML, over-long texts, oversized
 callback data, edits that change nothing, a query answered twice, unknown or
-blocked chats. Tests and the demo act as users through `user()` and `group()`.
+blocked chats. Given the published Bot API (bot/emulator/botapi.py; the tests
+always give it), it also refuses and records any request that API does not
+allow. Tests and the demo act as users through `user()` and `group()`.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, ClientSession, web
 
+from bot.emulator.botapi import BotApiSpec
 from bot.emulator.html import HtmlError, parse_html, utf16_length
 from bot.emulator.people import EmulatedGroup, EmulatedUser
-from bot.emulator.records import ApiCall, CallbackAnswer, SentMessage
+from bot.emulator.records import ApiCall, ApiViolation, CallbackAnswer, SentMessage
 
 BOT_USER = {
     "id": 123456,
@@ -152,7 +156,10 @@ class BotApiEmulator:
     """The emulator; use as `async with BotApiEmulator(token=...) as api`.
 
     `clock` measures the per-chat rate limit; pass the bot's clock so that
-    time a test skips counts as time passed.
+    time a test skips counts as time passed. With `api_spec` (the published Bot
+    API, or the path of its JSON) every request is checked against it first: an
+    unknown method, parameter or field, a missing one or a value of the wrong
+    type is refused and recorded in `violations`, which fail the `async with`.
     """
 
     def __init__(
@@ -161,8 +168,11 @@ class BotApiEmulator:
         clock: Callable[[], datetime] | None = None,
         global_per_second: float | None = None,
         per_chat_limit: bool = True,
+        api_spec: BotApiSpec | Path | None = None,
     ) -> None:
         self.token = token
+        self._api_spec = BotApiSpec.load(api_spec) if isinstance(api_spec, Path) else api_spec
+        self.violations: list[ApiViolation] = []  # requests the published API does not allow
         self._per_chat_limit = per_chat_limit  # off only for benchmarks of raw throughput
         # Telegram's overall limit for bulk sends, in real time (off unless asked for).
         self._global = _RealTimeBudget(global_per_second) if global_per_second else None
@@ -222,11 +232,23 @@ class BotApiEmulator:
         await self._notify()
         assert self._runner is not None
         await self._runner.cleanup()
+        if self.violations:
+            report = "the bot made requests the Bot API does not allow:\n" + "\n".join(
+                f"  {violation}" for violation in self.violations
+            )
+            if exc is None:
+                raise AssertionError(report)
+            exc.add_note(report)  # the test failed already: say why the API refused
         unanswered = self.unanswered_queries()
         if exc is None and unanswered:
             raise AssertionError(f"callback queries never answered: {unanswered}")
         if exc is None and self.flood_refusals:
             raise AssertionError(f"the bot went over a chat's rate limit: {self.flood_refusals}")
+
+    @property
+    def api_spec(self) -> BotApiSpec | None:
+        """The published Bot API every request is checked against, if any."""
+        return self._api_spec
 
     def unanswered_queries(self) -> list[str]:
         """Ids of button presses the bot fetched but never answered (a stuck spinner)."""
@@ -433,13 +455,20 @@ class BotApiEmulator:
         if request.match_info["token"] != self.token:
             return _error(ApiError(401, "Unauthorized"))
         method = request.match_info["method"]
+        try:
+            raw, files = await _read_request(request)
+        except ConnectionResetError:  # the bot hung up mid-request (it is shutting down)
+            return _error(ApiError(400, "Bad Request: the request was cut off"))
+        refusal = self._check_against_spec(method, raw, files)
+        if refusal is not None:
+            return _error(refusal)
         handler = self._methods().get(method.lower())
         if handler is None:
             return _error(ApiError(404, "Not Found: method not found"))
         try:
-            parameters, files = await _read_parameters(request)
-        except ConnectionResetError:  # the bot hung up mid-request (it is shutting down)
-            return _error(ApiError(400, "Bad Request: the request was cut off"))
+            parameters = {key: _decode(key, value) for key, value in raw.items()}
+        except ApiError as error:
+            return _error(error)
         self.calls.append(ApiCall(method, parameters))
         await self._notify()
         if method.lower() in self._stalled:
@@ -473,6 +502,21 @@ class BotApiEmulator:
             return _error(error)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def _check_against_spec(
+        self, method: str, parameters: dict[str, Any], files: _Files
+    ) -> ApiError | None:
+        """Refuse and record a request the published Bot API does not allow. Like the real
+        API, an unknown method is "Not Found" (404), anything else a "Bad Request" (400)."""
+        if self._api_spec is None:
+            return None
+        problems = self._api_spec.request_problems(method, parameters, files)
+        if not problems:
+            return None
+        self.violations.append(ApiViolation(method, tuple(problems), parameters))
+        if not self._api_spec.has_method(method):
+            return ApiError(404, f"Not Found: {'; '.join(problems)}")
+        return ApiError(400, f"Bad Request: {'; '.join(problems)}")
 
     async def _serve_fault(self, request: web.Request, method: str, kind: str) -> web.Response:
         """Fail one call without carrying it out."""
@@ -515,9 +559,6 @@ class BotApiEmulator:
             self._changed.notify_all()
 
     # ---- methods ---------------------------------------------------------------------------
-
-    async def _true(self, parameters: dict[str, Any], files: _Files) -> bool:
-        return True
 
     async def _get_me(self, parameters: dict[str, Any], files: _Files) -> dict[str, Any]:
         return BOT_USER
@@ -763,8 +804,8 @@ class BotApiEmulator:
 _Files = dict[str, tuple[str, bytes]]
 
 
-async def _read_parameters(request: web.Request) -> tuple[dict[str, Any], _Files]:
-    """Decode a request the way the real API does: query, form, multipart or JSON."""
+async def _read_request(request: web.Request) -> tuple[dict[str, Any], _Files]:
+    """A request's parameters as sent (query, form, multipart or JSON) and its files."""
     raw: dict[str, Any] = dict(request.query)
     files: _Files = {}
     if request.content_type.startswith("multipart/"):
@@ -779,10 +820,11 @@ async def _read_parameters(request: web.Request) -> tuple[dict[str, Any], _Files
         raw.update(await request.json())
     elif request.can_read_body:
         raw.update((key, str(value)) for key, value in (await request.post()).items())
-    return {key: _decode(key, value) for key, value in raw.items()}, files
+    return raw, files
 
 
 def _decode(key: str, value: Any) -> Any:
+    """A parameter as the emulator's methods read it: numbers, booleans and JSON decoded."""
     if not isinstance(value, str):
         return value
     if key in JSON_FIELDS:
