@@ -155,13 +155,18 @@ def build_application(
     session_factory = create_session_factory(engine, before_flush=[keep_schedules(clock)])
     metrics = Metrics()
     turns = UserTurns()  # shared by the update processor and the due-work loop
-    budget = SendBudget(settings.sends_per_second) if timing.send_budget else None
+    budget = (
+        SendBudget(settings.sends_per_second, monotonic=timing.monotonic, sleep=timing.sleep)
+        if timing.send_budget
+        else None
+    )
+    calls = PatientCalls(metrics, budget, monotonic=timing.monotonic, sleep=timing.sleep)
     application: BotApplication = (
         ApplicationBuilder()
         .application_class(JobsFinishingApplication)
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
-        .rate_limiter(PatientCalls(metrics, budget))
+        .rate_limiter(calls)
         .read_timeout(timing.request_timeout)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(DatabaseUpdateProcessor(session_factory, metrics, turns))

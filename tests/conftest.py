@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import pytest
+from apscheduler.events import (  # type: ignore[import-untyped]
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_REMOVED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -53,6 +64,25 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self._now += timedelta(**delta)
+
+
+class FakeTime:
+    """The real time that spaces Bot API calls (`Timing.monotonic` and `Timing.sleep`),
+    faked: a wait moves it on at once, so spacing is counted in fake seconds, not spent."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        # Always on, however little: a wait too short to change `now` would be asked again.
+        self.now = max(self.now + seconds, math.nextafter(self.now, math.inf))
+
+    def spacing(self, timing: Timing) -> Timing:
+        """`timing`, with the bot's Bot API calls spaced in this time."""
+        return replace(timing, monotonic=self.monotonic, sleep=self.sleep)
 
 
 @pytest.fixture
@@ -104,7 +134,10 @@ def settings(fake: BotApiEmulator, database_url: str) -> Settings:
     )
 
 
-BotRunner = Callable[[], AbstractAsyncContextManager[BotApplication]]
+class BotRunner(Protocol):
+    """Starts the real bot (QUICK unless a test needs other timing)."""
+
+    def __call__(self, timing: Timing = ...) -> AbstractAsyncContextManager[BotApplication]: ...
 
 
 @pytest.fixture
@@ -129,8 +162,8 @@ def run_bot(settings: Settings, clock: FakeClock, running_bots: list[BotApplicat
     same database (a restart)."""
 
     @asynccontextmanager
-    async def running() -> AsyncIterator[BotApplication]:
-        async with running_bot(settings, clock) as application:
+    async def running(timing: Timing = QUICK) -> AsyncIterator[BotApplication]:
+        async with running_bot(settings, clock, timing) as application:
             running_bots.append(application)
             try:
                 yield application
@@ -146,25 +179,83 @@ async def bot(run_bot: BotRunner) -> AsyncIterator[BotApplication]:
         yield application
 
 
-class Database:
-    """The bot's database as a test sees it: read once the bot has finished its updates.
+async def updates_handled(fake: BotApiEmulator, applications: Sequence[BotApplication]) -> None:
+    """Wait until the bots have fetched every update sent so far and handled all they
+    fetched (a reply reaches the user before its update's transaction commits)."""
+    if applications:
+        await fake.wait_until_fetched()
+    for application in applications:
+        await asyncio.wait_for(application.update_queue.join(), timeout=5)
 
-    A reply reaches the user before the update's transaction commits, so a
-    test that looks inside straight after a reply first waits until the bot
-    has fetched every update and processed all it fetched.
+
+async def wait_until_idle(fake: BotApiEmulator, applications: Sequence[BotApplication]) -> None:
+    """Wait until the bots have done all that was due by now: every update sent so far is
+    handled, then each background job (the due-work loop, the reminders, any hold's
+    countdown) has run through once since, and none is running.
+
+    Each job's runs follow one another (APScheduler runs one instance of a job at a
+    time), so a run submitted after this call began, once finished, has seen every
+    update's commit and every timer, reminder and edit due at the clock's time now,
+    and has sent, recorded or deliberately left each of them. A test asserts that
+    nothing was sent, or reads what the jobs recorded, after this, not after a sleep.
     """
+    await updates_handled(fake, applications)
+    await asyncio.wait_for(
+        asyncio.gather(*(_jobs_ran_through(application) for application in applications)),
+        timeout=5,
+    )
+
+
+async def _jobs_ran_through(application: BotApplication) -> None:
+    """Until each job scheduled now has finished a run submitted from now on (or has
+    been removed), and no such run is still going."""
+    assert application.job_queue is not None
+    scheduler = application.job_queue.scheduler
+
+    def scheduled() -> set[str]:
+        return {job.id for job in scheduler.get_jobs()}
+
+    jobs = scheduled()
+    submitted: Counter[str] = Counter()
+    finished: Counter[str] = Counter()  # of the runs submitted from now on
+    changed = asyncio.Event()
+
+    def on_event(event: JobEvent) -> None:
+        if event.code == EVENT_JOB_SUBMITTED:
+            submitted[event.job_id] += 1
+        elif event.code != EVENT_JOB_REMOVED and finished[event.job_id] < submitted[event.job_id]:
+            finished[event.job_id] += 1  # else the end of a run that began before this call
+        changed.set()
+
+    def ran_through() -> bool:
+        return submitted == finished and all(finished[job] for job in jobs & scheduled())
+
+    events = EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_REMOVED
+    scheduler.add_listener(on_event, events)
+    try:
+        while not ran_through():
+            changed.clear()
+            await changed.wait()
+    finally:
+        scheduler.remove_listener(on_event)
+
+
+class Database:
+    """The bot's database as a test sees it: read once the bot has handled its updates
+    (`connect`), or once it has also done all that was due by now (`idle` first)."""
 
     def __init__(self, url: str, fake: BotApiEmulator, running: list[BotApplication]) -> None:
         self.engine = create_engine(url)
         self._fake = fake
         self._running = running
 
+    async def idle(self) -> None:
+        """Wait until the running bots have done all that was due by now (`wait_until_idle`)."""
+        await wait_until_idle(self._fake, self._running)
+
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        if self._running:
-            await self._fake.wait_until_fetched()
-            for application in self._running:
-                await asyncio.wait_for(application.update_queue.join(), timeout=5)
+        await updates_handled(self._fake, self._running)
         async with self.engine.connect() as connection:
             yield connection
 

@@ -133,6 +133,10 @@ async def crash_again_and_again(fake: BotApiEmulator, tmp_path: Path) -> None:
                     ) > n or None,
                     30, "the bot did not start",
                 )  # fmt: skip
+            # The sleeps below choose when to kill, at random: they wait for nothing, and
+            # nothing is asserted after them but what the restarted bot is waited for to do.
+            # (Killing the moment some progress shows would put every kill just after a
+            # Telegram answer and before its commit, the worst moment, and no other.)
             kind = cycle % 3
             if kind == 0:  # a reminder fan-out, killed part way (25 a second)
                 batch = fanouts[cycle // 3]

@@ -149,7 +149,7 @@ async def test_updates_wait_in_a_long_poll_and_stay_until_confirmed(
 ) -> None:
     ada = fake.user(user_id=1, first_name="Ada")
     poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.05)
+    await fake.wait_for_call("getUpdates")
     assert not poll.done()  # nothing to fetch yet: the request waits
     await ada.send("/start now")
     (update,) = await asyncio.wait_for(poll, timeout=2)
@@ -189,8 +189,8 @@ async def test_a_request_cut_off_midway_is_not_an_error(
         'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"chat_id":'.encode()
     )
     await writer.drain()
-    await asyncio.sleep(0.1)  # the emulator is now waiting for the rest of the body
-    writer.close()
-    await asyncio.sleep(0.1)
+    writer.close()  # hung up halfway through the body
+    await fake.wait_until(lambda: fake.cut_off or None, 5, "the hang-up went unnoticed")
+    assert fake.cut_off == ["sendMessage"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not fake.calls  # nothing was carried out

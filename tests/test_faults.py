@@ -3,7 +3,6 @@ dropped connections), users see exactly what they see when nothing fails."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 from dataclasses import replace
@@ -88,10 +87,10 @@ async def test_a_user_gone_mid_hold_ends_the_coaching_quietly(
         lambda: [c for c in fake.calls[before:] if c.parameters.get("chat_id") == ada.id]
         or None, 5, "no nudge attempted",
     )  # fmt: skip
-    await asyncio.sleep(0.2)
+    await db.idle()  # the nudge's failure is recorded: Ada is marked gone
     attempts = [c for c in fake.calls if c.parameters.get("chat_id") == ada.id]
     clock.advance(minutes=60)  # the pause, and anything later, is not attempted any more
-    await asyncio.sleep(0.3)
+    await db.idle()
     assert [c for c in fake.calls if c.parameters.get("chat_id") == ada.id] == attempts
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     async with db.connect() as connection:

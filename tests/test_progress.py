@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -196,12 +195,13 @@ async def test_a_weekly_summary_to_a_chat_that_is_gone_stops_the_summaries(
         lambda: [c for c in fake.calls[before:] if c.method == "sendMessage"] or None, 5,
         "no attempt",
     )  # fmt: skip
-    await asyncio.sleep(0.2)
+    await db.idle()  # the failed send is recorded
     async with db.connect() as connection:
         assert await connection.scalar(select(Preferences.next_summary_at)) is None
         assert await connection.scalar(select(User.blocked_at)) is not None
     clock.advance(days=7)
-    await ada.no_message(within=0.3)
+    await db.idle()
+    await ada.no_message(within=0)
 
 
 async def test_a_streak_follows_local_days_across_a_time_zone_change(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
@@ -24,7 +23,7 @@ from bot.domain.delivery import DeliveryStatus
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.reminders import dispatcher
 from bot.runtime.context import BotApplication, BotContext
-from tests.conftest import QUICK, BotRunner, Database, FakeClock, fresh_postgres
+from tests.conftest import QUICK, BotRunner, Database, FakeClock, FakeTime, fresh_postgres
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 from tests.test_cli import start_bot_process
 
@@ -42,19 +41,15 @@ WEDNESDAY = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # the first reminder, 07:
 
 
 async def deliveries(db: Database, user_id: int) -> list[tuple[str, DeliveryStatus]]:
-    """Each day's reminder status, once the sender has recorded what it sent."""
-    for _ in range(50):
-        async with db.connect() as connection:
-            rows = await connection.execute(
-                select(ReminderDelivery.local_date, ReminderDelivery.status)
-                .where(ReminderDelivery.user_id == user_id)
-                .order_by(ReminderDelivery.local_date)
-            )
-            found = [(str(day), status) for day, status in rows]
-        if all(status != "claimed" for _, status in found):
-            break
-        await asyncio.sleep(0.05)
-    return found
+    """Each day's reminder status, once the sender has recorded what it did."""
+    await db.idle()
+    async with db.connect() as connection:
+        rows = await connection.execute(
+            select(ReminderDelivery.local_date, ReminderDelivery.status)
+            .where(ReminderDelivery.user_id == user_id)
+            .order_by(ReminderDelivery.local_date)
+        )
+        return [(str(day), status) for day, status in rows]
 
 
 async def next_due(db: Database, user_id: int) -> datetime | None:
@@ -146,10 +141,8 @@ async def test_start_typed_on_the_reminder_begins_the_session(
 ) -> None:
     move_to(clock, WEDNESDAY)
     reminder = await ada.receive()
-    for _ in range(250):  # the sender records which message it sent just after sending it
-        if await deliveries(db, 7001) == [("2026-11-25", "sent")]:
-            break
-        await asyncio.sleep(0.02)
+    # The sender records which message it sent just after sending it.
+    assert await deliveries(db, 7001) == [("2026-11-25", "sent")]
     await ada.send("Start")
     assert (await ada.receive_edit(of=reminder)).plain_text == "⏰ Let's go!"
     assert "how is your back right now" in (await ada.receive()).plain_text
@@ -186,7 +179,7 @@ async def test_a_user_who_blocks_the_bot_gets_nothing_and_is_marked_inactive(
     assert blocked == clock.now()
     assert await next_due(db, 7001) is None
     move_to(clock, WEDNESDAY + timedelta(minutes=1))
-    await asyncio.sleep(0.3)
+    await db.idle()
     assert [m for m in fake.messages if m.chat_id == 7001 and "Time for" in m.plain_text] == []
 
 
@@ -198,7 +191,6 @@ async def test_a_deactivated_account_is_marked_inactive_on_the_first_403(
     await fake.wait_until(lambda: [d for d in fake.calls if d.method == "sendMessage"
                                    and d.parameters.get("chat_id") == 7001] or None,
                           5, "no attempt")  # fmt: skip
-    await asyncio.sleep(0.2)
     assert await deliveries(db, 7001) == [("2026-11-25", "blocked")]
     assert await next_due(db, 7001) is None
 
@@ -213,21 +205,25 @@ async def test_a_chat_that_no_longer_exists_gets_no_more_reminders(
         lambda: [c for c in fake.calls[before:] if c.method == "sendMessage"] or None, 5,
         "no attempt",
     )  # fmt: skip
-    await asyncio.sleep(0.2)
     assert await deliveries(db, 7001) == [("2026-11-25", "blocked")]
     assert await next_due(db, 7001) is None
     move_to(clock, WEDNESDAY + timedelta(days=1))
-    await ada.no_message(within=0.3)
+    await db.idle()
+    await ada.no_message(within=0)
 
 
 async def test_429_retry_after_is_honoured(
-    ada: EmulatedUser, fake: BotApiEmulator, clock: FakeClock
+    run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock, db: Database
 ) -> None:
-    fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    started = time.monotonic()
-    move_to(clock, WEDNESDAY)
-    assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
-    assert time.monotonic() - started >= 1.0  # waited as told, then sent once
+    pace = FakeTime()  # the transport's waits, counted in fake seconds
+    async with run_bot(pace.spacing(QUICK)):
+        ada = fake.user(user_id=7001, first_name="Ada")
+        await onboard_by_buttons(ada)
+        await db.idle()  # the first reminder is set when the time zone is stored
+        fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+        move_to(clock, WEDNESDAY)
+        assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada!")
+    assert pace.now >= 1.0  # waited as told (nothing else waits), then sent once
     attempts = [
         c
         for c in fake.calls
@@ -247,13 +243,13 @@ async def test_sigkill_after_the_claim_neither_duplicates_nor_loses_the_reminder
         for typed in ("/start", "ok", "no", "2", "7:30", "Berlin"):
             await cy.send(typed)
             await cy.receive(timeout=10)
+        # A reply comes before its update commits, but updates are handled one at a time:
+        # once the next one is answered, the time zone's commit is in.
+        await cy.send("/help")
+        await cy.receive(timeout=10)
         fake.stall("sendMessage")  # the send will be in flight when the bot dies
-        for _ in range(100):  # the reply comes before the commit: wait for the commit
-            async with database.connect() as connection:
-                if await connection.scalar(select(Preferences.next_reminder_at)) is not None:
-                    break
-            await asyncio.sleep(0.1)
         async with database.begin() as connection:  # the real clock: make it due now
+            assert await connection.scalar(select(Preferences.next_reminder_at)) is not None
             now = datetime.now(UTC)
             await connection.execute(update(Preferences).values(next_reminder_at=now))
         await fake.wait_until(

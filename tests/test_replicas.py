@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot.db.engine import create_engine
+from bot.db.models import Preferences, ReminderDelivery
 from bot.emulator import BotApiEmulator
 from tests.conftest import fresh_postgres, new_emulator
 from tests.test_cli import start_bot_process
@@ -89,8 +93,7 @@ async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) ->
                 lambda: len(reminders_to(fake)) >= len(SUBSCRIBERS) or None, 30,
                 "some reminders never arrived",
             )  # fmt: skip
-            await asyncio.sleep(1.5)  # time enough for any second copy
-        finally:
+        finally:  # a replica stopping finishes the runs it has begun, sends and all
             for replica in replicas:
                 replica.send_signal(signal.SIGTERM)
             outputs = [await asyncio.wait_for(r.communicate(), timeout=30) for r in replicas]
@@ -99,5 +102,30 @@ async def test_two_replicas_share_the_work_and_double_nothing(tmp_path: Path) ->
     counts = reminders_to(fake)
     assert set(counts) == set(SUBSCRIBERS)
     assert set(counts.values()) == {1}  # none twice, though both replicas were sending
+    # Nor was a second copy still to come: each day's reminder is claimed once (a row per
+    # person and day), and each was recorded as sent with nothing due after it, so no
+    # later run of either replica had anything to send.
+    assert await left_behind(url) == ([(user_id, "sent") for user_id in SUBSCRIBERS], 0)
     served = [call for call in fake.calls if call.method == "sendMessage"]
     assert len(served) > len(SUBSCRIBERS)
+
+
+async def left_behind(url: str) -> tuple[list[tuple[int, str]], int]:
+    """The subscribers' reminder rows (user, status), and how many subscribers are due."""
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(ReminderDelivery.user_id, ReminderDelivery.status)
+            .where(ReminderDelivery.user_id.in_(SUBSCRIBERS))
+        )  # fmt: skip
+        statuses = sorted((user_id, str(status)) for user_id, status in rows)
+        due = await connection.scalar(
+            select(func.count())
+            .select_from(Preferences)
+            .where(
+                Preferences.user_id.in_(SUBSCRIBERS),
+                Preferences.next_reminder_at <= datetime.now(UTC),
+            )
+        )
+    await engine.dispose()
+    return statuses, int(due or 0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import func, select
 
@@ -482,7 +480,7 @@ async def hold_done(person: EmulatedUser, hold: SentMessage) -> None:
 
 
 async def test_typed_replies_racing_their_timers_move_each_step_on_once(
-    ada: EmulatedUser, clock: FakeClock, fake: BotApiEmulator
+    ada: EmulatedUser, clock: FakeClock, fake: BotApiEmulator, db: Database
 ) -> None:
     """Every hold, rest and side switch ends by its timer and by a typed reply at once:
     the step moves on once (it used to send "set 2 of 2" twice; bot/runtime/user_turns.py)."""
@@ -509,7 +507,7 @@ async def test_typed_replies_racing_their_timers_move_each_step_on_once(
                 assert "Switch to your" in text, text
                 clock.advance(seconds=5)
                 await ada.send("ready")
-            await asyncio.sleep(0.3)  # the due-work loop looks every 0.05 s
+            await db.idle()  # the reply is handled and the due-work loop has looked too
         message = await ada.receive()
     else:
         raise AssertionError("the routine never ended")

@@ -119,12 +119,14 @@ async def test_stopping_lets_background_jobs_finish_and_starts_no_more(
     )
     assert application.job_queue is not None
     finished: list[str] = []
+    long_runs = asyncio.Event()
 
     async def work(seconds: float, name: str) -> None:
-        await asyncio.sleep(seconds)
+        await asyncio.sleep(seconds)  # the job's own work: meanwhile the scheduler goes on
         finished.append(name)
 
     async def long_job(_: Any) -> None:
+        long_runs.set()
         await work(0.3, "long")
 
     async def short_job(_: Any) -> None:  # busy most of the time, like the timers tick
@@ -134,7 +136,7 @@ async def test_stopping_lets_background_jobs_finish_and_starts_no_more(
     application.job_queue.run_repeating(short_job, interval=0.01, first=0)
     await application.initialize()
     await application.start()
-    await asyncio.sleep(0.1)
+    await asyncio.wait_for(long_runs.wait(), 5)  # stopping will wait for it to finish
     caplog.set_level(logging.ERROR)
     await application.stop()
     await application.shutdown()

@@ -1,53 +1,62 @@
-"""The bot's own overall send budget: under Telegram's ~30 a second, replies first."""
+"""The bot's own overall send budget: under Telegram's ~30 a second, replies first.
+
+Spacing is counted in fake seconds (tests/conftest.py FakeTime): a wait the budget asks
+for moves that time on at once, so nothing here depends on how fast the machine is.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
 from bot.config import load_settings
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.runtime.transport import Lane, SendBudget
-from tests.conftest import QUICK, TOKEN, FakeClock, running_bot
+from tests.conftest import QUICK, TOKEN, FakeClock, FakeTime, running_bot
+
+
+def budget_in(pace: FakeTime) -> SendBudget:
+    return SendBudget(per_second=40, burst=5, reserve=2, monotonic=pace.monotonic, sleep=pace.sleep)
+
+
+def at_most_the_rate(stamps: list[float], burst: int, per_second: float) -> None:
+    """Any window of T seconds holds at most `burst` + `per_second` T of the stamps."""
+    for i, start in enumerate(stamps):
+        for end in stamps[i:]:
+            taken = len([s for s in stamps if start <= s <= end])
+            assert taken <= burst + per_second * (end - start) + 1e-6, (start, end)
 
 
 async def test_a_burst_then_the_rate_and_never_more_in_any_window() -> None:
-    budget = SendBudget(per_second=40, burst=5, reserve=2)
-    started = time.monotonic()
+    pace = FakeTime()
+    budget = budget_in(pace)
     stamps = []
     for _ in range(25):
         await budget.take(Lane.INTERACTIVE)
-        stamps.append(time.monotonic() - started)
-    assert 0.45 <= stamps[-1] <= 0.9  # 5 at once, then 20 at 40 a second
-    for i, start in enumerate(stamps):  # any window of T seconds: at most 5 + 40 T
-        for end in stamps[i:]:
-            taken = len([s for s in stamps if start <= s <= end])
-            assert taken <= 5 + 40 * (end - start) + 1
+        stamps.append(pace.now)
+    assert stamps[:5] == [0.0] * 5  # 5 at once ...
+    for earlier, later in itertools.pairwise(stamps[4:]):
+        assert abs(later - earlier - 1 / 40) < 1e-9  # ... then 40 a second
+    at_most_the_rate(stamps, burst=5, per_second=40)
 
 
 async def test_people_never_wait_behind_a_bulk_fan_out() -> None:
-    budget = SendBudget(per_second=40, burst=5, reserve=2)
-
-    async def fan_out() -> int:
-        sent = 0
-        while True:
-            await budget.take(Lane.BULK)
-            sent += 1
-            if sent == 1000:
-                return sent
-
-    bulk = asyncio.create_task(fan_out())
-    await asyncio.sleep(0.3)  # the fan-out is running flat out
+    pace = FakeTime()
+    budget = budget_in(pace)
+    sent = []
     waits = []
-    for _ in range(5):
-        asked = time.monotonic()
-        await budget.take(Lane.INTERACTIVE)
-        waits.append(time.monotonic() - asked)
-        await asyncio.sleep(0.1)
-    bulk.cancel()
-    assert max(waits) < 0.01  # a reply takes from the reserve at once
+    for n in range(1, 401):  # the fan-out runs flat out ...
+        await budget.take(Lane.BULK)
+        sent.append(pace.now)
+        if n % 20 == 0:  # ... and now and then a person is answered
+            asked = pace.now
+            await budget.take(Lane.INTERACTIVE)
+            sent.append(pace.now)
+            waits.append(pace.now - asked)
+    assert waits == [0.0] * 20  # a reply takes from the reserve at once
+    at_most_the_rate(sent, burst=5, per_second=40)
 
 
 async def test_the_whole_bot_keeps_to_sends_per_second(
@@ -59,16 +68,18 @@ async def test_the_whole_bot_keeps_to_sends_per_second(
         _env_file=None, bot_token=TOKEN, telegram_base_url=fake.base_url,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", sends_per_second=10,
     )  # fmt: skip
+    pace = FakeTime()
     arrived: list[float] = []
 
     def on_message(kind: str, message: SentMessage) -> None:
         if kind == "new":
-            arrived.append(time.monotonic())
+            arrived.append(pace.now)
 
     fake.listen(on_message)
-    async with running_bot(settings, clock, replace(QUICK, send_budget=True)):
+    async with running_bot(settings, clock, pace.spacing(replace(QUICK, send_budget=True))):
         people = [fake.user(user_id=5000 + n, first_name=f"P{n}") for n in range(25)]
         await asyncio.gather(*(person.send("/help") for person in people))
         await fake.wait_until(lambda: len(arrived) >= 25 or None, 10, "replies missing")
-    span = arrived[-1] - arrived[0]
-    assert 1.8 <= span <= 3.5  # (25 - 5) / 10 s, not at once
+    assert arrived[:5] == [0.0] * 5
+    assert abs(arrived[-1] - (25 - 5) / 10) < 1e-6  # the rest at 10 a second, not at once
+    at_most_the_rate(arrived, burst=5, per_second=10)

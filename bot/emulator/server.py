@@ -196,6 +196,7 @@ class BotApiEmulator:
         self._stalled: set[str] = set()
         self._faults: _Faults | None = None
         self.faults_served: list[tuple[str, str]] = []  # (method, kind)
+        self.cut_off: list[str] = []  # methods of requests the bot hung up on midway
         self._commands: dict[str, list[dict[str, str]]] = {}
         self.webhook_url = ""  # as set by setWebhook
         self.webhook_secret: str | None = None
@@ -458,6 +459,8 @@ class BotApiEmulator:
         try:
             raw, files = await _read_request(request)
         except ConnectionResetError:  # the bot hung up mid-request (it is shutting down)
+            self.cut_off.append(method)
+            await self._notify()
             return _error(ApiError(400, "Bad Request: the request was cut off"))
         refusal = self._check_against_spec(method, raw, files)
         if refusal is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
@@ -23,14 +24,17 @@ class SystemClock:
 
 class FastClock:
     """The wall clock run `speed` times faster from the moment it is made: the demo's
-    `--speed`, so that holds, rests and nudges come sooner for a preview."""
+    `--speed`, so that holds, rests and nudges come sooner for a preview. (`monotonic`
+    measures the real time gone by; tests pass a fake one.)"""
 
-    def __init__(self, speed: float) -> None:
+    def __init__(self, speed: float, monotonic: Callable[[], float] = time.monotonic) -> None:
         if speed <= 0:
             raise ValueError("speed must be above 0")
         self.speed = speed
+        self._monotonic = monotonic
         self._start = datetime.now(UTC)
-        self._started = time.monotonic()
+        self._started = monotonic()
 
     def now(self) -> datetime:
-        return self._start + timedelta(seconds=(time.monotonic() - self._started) * self.speed)
+        gone = self._monotonic() - self._started
+        return self._start + timedelta(seconds=gone * self.speed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +14,7 @@ from bot.domain.flood import FloodGate, FloodLimit
 from bot.runtime.clock import Clock
 from bot.runtime.countdown import Countdowns
 from bot.runtime.monitoring import Metrics
+from bot.runtime.transport import Monotonic, Sleep
 from bot.runtime.user_turns import UserTurns
 
 
@@ -26,6 +29,10 @@ class Timing:
     # Keep to SENDS_PER_SECOND (off in tests that send at machine speed to an emulator
     # without Telegram's overall limit).
     send_budget: bool = True
+    # The real time that spaces Bot API calls (bot/transport.py): tests pass a fake pair
+    # that counts the waits in fake seconds instead of spending them.
+    monotonic: Monotonic = time.monotonic
+    sleep: Sleep = asyncio.sleep
 
     def at_speed(self, speed: float) -> Timing:
         """For a clock running `speed` times faster (bot/runtime/clock.py FastClock): look for due

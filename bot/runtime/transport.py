@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from enum import Enum
 from typing import Any
 
@@ -48,6 +48,8 @@ COUNTED = {
 }  # fmt: skip
 
 JsonResult = bool | dict[str, Any] | list[dict[str, Any]]
+Monotonic = Callable[[], float]  # seconds, for spacing calls: time.monotonic
+Sleep = Callable[[float], Awaitable[None]]  # waits that many seconds: asyncio.sleep
 
 
 class Lane(Enum):
@@ -63,31 +65,43 @@ class SendBudget:
     Its burst is smaller than Telegram's (5, not about 30), so over any stretch of
     time it sends fewer than Telegram's bucket allows, whatever that bucket held
     when ours started. Bulk sends only take a token while `reserve` more are left
-    for replies to people.
+    for replies to people. `monotonic` and `sleep` are the real ones but in tests,
+    which count the waits in fake seconds instead of spending them.
     """
 
-    def __init__(self, per_second: float, burst: float = 5.0, reserve: float = 2.0) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        burst: float = 5.0,
+        reserve: float = 2.0,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._rate = per_second
         self._burst = burst
         self._reserve = reserve
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._tokens = burst
-        self._at = time.monotonic()
+        self._at = monotonic()
 
     async def take(self, lane: Lane) -> None:
         need = 1 + (self._reserve if lane is Lane.BULK else 0)
         while True:
-            now = time.monotonic()
+            now = self._monotonic()
             self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
             self._at = now
             if self._tokens >= need:
                 self._tokens -= 1
                 return
-            await asyncio.sleep((need - self._tokens) / self._rate)
+            await self._sleep((need - self._tokens) / self._rate)
 
 
 class PatientCalls(BaseRateLimiter[Lane]):
     """Retries what Telegram asks to retry; holds a chat for as long as Telegram says;
-    with a budget, keeps the whole bot under Telegram's overall rate."""
+    with a budget, keeps the whole bot under Telegram's overall rate. (`monotonic` and
+    `sleep`: as for `SendBudget`.)"""
 
     def __init__(
         self,
@@ -95,11 +109,16 @@ class PatientCalls(BaseRateLimiter[Lane]):
         budget: SendBudget | None = None,
         attempts: int = ATTEMPTS,
         backoff: float = BACKOFF,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._metrics = metrics
         self._budget = budget
         self._attempts = attempts
         self._backoff = backoff
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._held_until: dict[str, float] = {}  # chat id -> monotonic time
 
     async def initialize(self) -> None:
@@ -137,7 +156,7 @@ class PatientCalls(BaseRateLimiter[Lane]):
                 if chat:
                     self._hold(chat, wait)
                 else:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)
             except BadRequest:  # a NetworkError in PTB's hierarchy, but final
                 raise
             except NetworkError as error:  # dropped connection, timeout, 5xx
@@ -146,23 +165,23 @@ class PatientCalls(BaseRateLimiter[Lane]):
                     "%s to chat %s failed (%s), retry %s in %.2f s",
                     endpoint, chat, error, attempt, wait,
                 )  # fmt: skip
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
         await self._wait_for(chat)
         if budget is not None:
             await budget.take(lane)
         return await callback(*args, **kwargs)  # the last attempt: its failure is final
 
     def _hold(self, chat: str, seconds: float) -> None:
-        until = time.monotonic() + seconds
+        until = self._monotonic() + seconds
         self._held_until[chat] = max(until, self._held_until.get(chat, 0.0))
 
     async def _wait_for(self, chat: str) -> None:
         until = self._held_until.get(chat)
         if until is None:
             return
-        left = until - time.monotonic()
+        left = until - self._monotonic()
         if left > 0:
-            await asyncio.sleep(left)
+            await self._sleep(left)
         if self._held_until.get(chat) == until:  # nobody extended the hold meanwhile
             del self._held_until[chat]
 
