@@ -6,7 +6,7 @@ import asyncio
 import math
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -91,9 +91,34 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def fake(clock: FakeClock) -> AsyncIterator[BotApiEmulator]:
+async def fake(
+    clock: FakeClock, running_bots: list[BotApplication]
+) -> AsyncIterator[BotApiEmulator]:
     async with new_emulator(clock=clock.now) as api:
+        settle_on(api, running_bots)
         yield api
+
+
+async def until(check: Callable[[], Awaitable[bool]], failure: str) -> None:
+    """Wait (up to 30 s) until `check()` holds: for a bot in another process, whose work
+    shows only in the database (an in-process bot has `Database.idle`)."""
+    for _ in range(1500):
+        if await check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{failure} (waited 30 s)")
+
+
+def settle_on(fake: BotApiEmulator, applications: list[BotApplication]) -> None:
+    """Make `no_message` wait until these running bots are idle, not for a span of time."""
+
+    async def settle() -> bool:
+        if not applications:
+            return False
+        await wait_until_idle(fake, applications)
+        return True
+
+    fake.settle = settle
 
 
 @pytest.fixture

@@ -16,7 +16,15 @@ from bot.config import load_settings
 from bot.db.models import SessionTimer, User
 from bot.emulator import BotApiEmulator
 from bot.runtime.context import BotApplication
-from tests.conftest import QUICK, TOKEN, Database, FakeClock, new_emulator, running_bot
+from tests.conftest import (
+    QUICK,
+    TOKEN,
+    Database,
+    FakeClock,
+    new_emulator,
+    running_bot,
+    settle_on,
+)
 from tests.journeys import coach_through, set_up_earlier, start_today
 
 WEDNESDAY_REMINDER = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
@@ -37,7 +45,8 @@ async def day_of_three_users(share: float, tmp_path: Path) -> tuple[Transcript, 
             telegram_base_url=fake.base_url,
             database_url=f"sqlite+aiosqlite:///{tmp_path / f'share-{share}.db'}",
         )
-        async with running_bot(settings, clock, PATIENT):
+        async with running_bot(settings, clock, PATIENT) as application:
+            settle_on(fake, [application])
             fake.inject_faults(share, seed=8)
             alice, bob, carol = (fake.user(8100 + n, name) for n, name in enumerate("ABC"))
             await set_up_earlier(alice, clock)

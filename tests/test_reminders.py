@@ -23,7 +23,15 @@ from bot.domain.delivery import DeliveryStatus
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.reminders import dispatcher
 from bot.runtime.context import BotApplication, BotContext
-from tests.conftest import QUICK, BotRunner, Database, FakeClock, FakeTime, fresh_postgres
+from tests.conftest import (
+    QUICK,
+    BotRunner,
+    Database,
+    FakeClock,
+    FakeTime,
+    fresh_postgres,
+    until,
+)
 from tests.journeys import coach_through, onboard_by_buttons, start_today
 from tests.test_cli import start_bot_process
 
@@ -269,7 +277,15 @@ async def test_sigkill_after_the_claim_neither_duplicates_nor_loses_the_reminder
         process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")
         reminder = await cy.receive(timeout=30)
         assert reminder.plain_text.startswith("⏰ Hi Cy!")
-        await cy.no_message(within=1.5)
+
+        async def settled() -> bool:  # recorded as sent, and the next one is tomorrow's
+            async with database.connect() as connection:
+                status = await connection.scalar(select(ReminderDelivery.status))
+                due = await connection.scalar(select(Preferences.next_reminder_at))
+            return status == DeliveryStatus.SENT and due is not None and due > now
+
+        await until(settled, "the reminder was never recorded as sent")
+        await cy.no_message(within=0)  # and nothing can send it again
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), timeout=30)

@@ -175,11 +175,13 @@ class EmulatedUser:
         return edit
 
     async def no_message(self, within: float = 0.3) -> None:
-        """Assert that the bot sends or edits nothing more here in the next `within` seconds,
-        and that no message sent earlier is still unread."""
+        """Assert that the bot sends or edits nothing more here once it has done all that
+        is due (the emulator's `settle`; else within `within` seconds), and that no message
+        sent earlier is still unread."""
         unread = [m for m in self.api.messages if m.chat_id == self.id][self._read :]
         edits_before = len(self.api.edits)
-        await asyncio.sleep(within)
+        if self.api.settle is None or not await self.api.settle():
+            await asyncio.sleep(within)
         new = [m for m in self.api.messages if m.chat_id == self.id][self._read :]
         edits = [m for m in self.api.edits[edits_before:] if m.chat_id == self.id]
         assert not unread, f"unread messages: {[m.plain_text for m in unread]}"

@@ -18,7 +18,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,6 +197,9 @@ class BotApiEmulator:
         self._faults: _Faults | None = None
         self.faults_served: list[tuple[str, str]] = []  # (method, kind)
         self.cut_off: list[str] = []  # methods of requests the bot hung up on midway
+        # How `no_message` waits for the bot to finish (tests: until it is idle); True if
+        # it could. Without it, `no_message` waits the seconds it is given.
+        self.settle: Callable[[], Awaitable[bool]] | None = None
         self._commands: dict[str, list[dict[str, str]]] = {}
         self.webhook_url = ""  # as set by setWebhook
         self.webhook_secret: str | None = None
