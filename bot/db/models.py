@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import UTCDateTime, ValueOf
 from bot.domain.delivery import DeliveryStatus
-from bot.domain.onboarding import Awaiting, Step
+from bot.domain.onboarding import Awaiting, ScreenAnswer, Step
 from bot.domain.pain import PainKind
 from bot.domain.session import Outcome, Timer
 
@@ -87,8 +87,7 @@ class Preferences(Base):
     # The onboarding question the user is on (None once onboarding is done).
     onboarding_step: Mapped[Step | None] = mapped_column(ValueOf(Step, 32), default=Step.DISCLAIMER)
     disclaimer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The red-flag screen: "none", "present" (see a professional first) or "cleared".
-    red_flags: Mapped[str | None] = mapped_column(String(16))
+    red_flags: Mapped[ScreenAnswer | None] = mapped_column(ValueOf(ScreenAnswer, 16))
     # A one-off question (from /time, /timezone, /delete) the next typed reply answers.
     awaiting: Mapped[Awaiting | None] = mapped_column(ValueOf(Awaiting, 32))
     # The one message whose buttons are live; buttons on any other are expired.

@@ -34,6 +34,14 @@ class Step(StrEnum):
     TIMEZONE = "timezone"
 
 
+class ScreenAnswer(StrEnum):
+    """The answer to the set-up safety screen (the preferences.red_flags column)."""
+
+    NONE = "none"
+    PRESENT = "present"  # see a professional first
+    CLEARED = "cleared"  # a professional has checked them
+
+
 class Awaiting(StrEnum):
     """A one-off question (from /time, /timezone, /delete) the next typed reply answers."""
 

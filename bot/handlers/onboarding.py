@@ -23,6 +23,7 @@ from bot.domain.onboarding import (
     Pain,
     RedFlags,
     ReminderAt,
+    ScreenAnswer,
     Step,
     Zone,
 )
@@ -248,12 +249,14 @@ async def apply(
         case Accepted():
             preferences.disclaimer_accepted_at = now
         case RedFlags(present=present):
-            preferences.red_flags = "present" if present else "none"
+            preferences.red_flags = ScreenAnswer.PRESENT if present else ScreenAnswer.NONE
             if present:
                 await context.repo.safety.record(preferences.user_id, [(SCREEN, Tier.URGENT)], now)
         case Confirmed(yes=True):
-            if preferences.red_flags == "present":  # the set-up screen's "yes": now cleared
-                preferences.red_flags = "cleared"
+            if (
+                preferences.red_flags == ScreenAnswer.PRESENT
+            ):  # the set-up screen's "yes": now cleared
+                preferences.red_flags = ScreenAnswer.CLEARED
             await context.repo.safety.clear(preferences.user_id, now)
         case Pain(rating=rating):
             await context.repo.pain.record(preferences.user_id, rating, PainKind.BASELINE, now)
