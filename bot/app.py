@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
-from aiohttp import web
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -70,7 +69,7 @@ from bot.reminders.scheduling import keep_schedules
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.context import SERVICES_KEY, BotApplication, BotContext, services_of
 from bot.runtime.countdown import Countdowns
-from bot.runtime.monitoring import Metrics, routes, start_server
+from bot.runtime.monitoring import Metrics
 from bot.runtime.services import Services, Timing
 from bot.runtime.transport import PatientCalls, SendBudget
 from bot.runtime.update_processor import DatabaseUpdateProcessor
@@ -186,6 +185,7 @@ def build_application(
             clock,
             content.messages.session.hold_left,
             timing.countdown_every,
+            metrics,
         ),
         timing=timing,
         flood_gate=FloodGate(timing.flood),
@@ -248,6 +248,10 @@ async def on_startup(application: BotApplication) -> None:
     application.job_queue.run_repeating(dispatcher.run, interval=every, first=0, name="reminders")
     port = services.settings.metrics_port
     if port is not None:
+        from aiohttp import web  # only with a metrics port: not loaded otherwise
+
+        from bot.runtime.health import routes, start_server
+
         app = web.Application()
         app.add_routes(routes(services.metrics, services.engine, application.job_queue))
         listen = services.settings.webhook_listen

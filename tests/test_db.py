@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -10,7 +13,7 @@ from sqlalchemy import Connection, event, func, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrations import alembic_config, upgrade
+from bot.db.migrations import HEAD, alembic_config, current_revision, upgrade
 from bot.db.models import (
     EVERY_DAY,
     Base,
@@ -47,6 +50,28 @@ async def test_migrations_create_every_model_table_and_match_the_models(
 
 async def test_upgrade_twice_is_harmless(engine: AsyncEngine) -> None:
     await upgrade(engine)
+
+
+def test_head_names_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+async def test_a_database_at_head_starts_without_loading_alembic(engine: AsyncEngine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    check = (
+        "import asyncio, sys\n"
+        "from bot.db.engine import create_engine\n"
+        "from bot.db.migrations import upgrade\n"
+        f"asyncio.run(upgrade(create_engine({url!r})))\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    command = [sys.executable, "-c", check]
+    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    assert await current_revision(engine) == HEAD
 
 
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: AsyncEngine) -> None:

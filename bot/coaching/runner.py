@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import ExtBot
 
 from bot.coaching.view import EditPrompt, Out, Send, SessionView, Summary
 from bot.content import Content
@@ -40,17 +42,19 @@ from bot.domain.session import (
 )
 from bot.domain.timezones import local_day, zone_info
 from bot.runtime.countdown import Countdowns
+from bot.runtime.transport import Lane
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Coach:
-    bot: Bot
+    bot: ExtBot[Any]
     repo: Repo
     content: Content
     now: datetime
     countdowns: Countdowns
+    lane: Lane = Lane.INTERACTIVE  # TIMER when a timer fired: nobody's reply waits on it
 
     @property
     def view(self) -> SessionView:
@@ -93,7 +97,7 @@ class Coach:
 
     async def close(self, row: GuidedSession, outcome: Outcome) -> None:
         """End a session without an event: replaced by a new one, or a day old."""
-        self.countdowns.stop(row.id)
+        await self.countdowns.settle(row.id)
         await self.repo.sessions.save(row, self.repo.sessions.state_of(row), self.now, outcome)
         await self._retire_prompt(row)
 
@@ -155,7 +159,7 @@ class Coach:
             outs.insert(0, Send(plan_text))
         if opening is not None:
             outs.insert(0, Send(opening))
-        self.countdowns.stop(row.id)
+        await self.countdowns.settle(row.id)  # no countdown edit lands after what follows
         await self._deliver(row, after, outs)
         return transition
 
@@ -254,15 +258,17 @@ class Coach:
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:
         return await self.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+            rate_limit_args=self.lane,
+        )  # fmt: skip
 
     async def _edit(self, row: GuidedSession, text: str) -> None:
         assert row.prompt_message_id is not None
         try:
             await self.bot.edit_message_text(
-                text, row.user_id, row.prompt_message_id, parse_mode=ParseMode.HTML
-            )
+                text, row.user_id, row.prompt_message_id, parse_mode=ParseMode.HTML,
+                rate_limit_args=self.lane,
+            )  # fmt: skip
         except BadRequest as error:  # deleted by the user, or already showing this
             logger.debug("could not edit session message: %s", error)
 
@@ -272,7 +278,9 @@ class Coach:
             return
         message_id, row.prompt_message_id = row.prompt_message_id, None
         try:
-            await self.bot.edit_message_reply_markup(row.user_id, message_id, reply_markup=None)
+            await self.bot.edit_message_reply_markup(
+                row.user_id, message_id, reply_markup=None, rate_limit_args=self.lane
+            )
         except BadRequest as error:
             logger.debug("could not retire session buttons: %s", error)
 

@@ -1,14 +1,17 @@
-"""The due-work loop: one periodic job that fires whatever is due.
+"""The timers job: fires the session timers that are due, oldest first, several at once.
 
-Each due timer is claimed and its session moved on in one transaction (on
-PostgreSQL with SKIP LOCKED, so replicas never take the same row), so a
-follow-up is sent once even across restarts. The cost of a run is the work
-that is due, not the number of users. After downtime, overdue timers fire at
-once: a hold that ended meanwhile simply moves on.
+Each due timer is taken and its session moved on in one transaction (on
+PostgreSQL the timer's row is locked with SKIP LOCKED, so replicas never fire
+the same one), so a follow-up is sent once even across restarts. Up to
+CONCURRENT fire at once, each in its own user's turn: one slow send holds one
+slot, not the others. A run keeps taking timers while any are due, so a burst
+is never cut short; late timers fire oldest first. After downtime, overdue
+timers fire at once: a hold that ended meanwhile simply moves on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -20,36 +23,63 @@ from bot.db.models import SessionTimer
 from bot.db.repo import Repo
 from bot.domain.session import Timer, TimerFired
 from bot.runtime.context import BotContext
-from bot.runtime.transport import unreachable
+from bot.runtime.transport import Lane, unreachable
 
 logger = logging.getLogger(__name__)
 
-MAX_PER_RUN = 50  # the rest waits for the next run, so replies are never starved
+CONCURRENT = 8  # timers firing at once (each holds a database connection while it sends)
 
 
 async def run(context: BotContext) -> None:
     """Fire every session timer that is due (a JobQueue callback)."""
     services = context.services
-    busy: set[int] = set()  # users whose update is being handled (here or elsewhere) now
-    for _ in range(MAX_PER_RUN):
+    firing: dict[int, asyncio.Task[None]] = {}  # user id -> the firing of their timer
+    passed: set[int] = set()  # users busy with an update here: their timer waits a little
+    while True:
+        free = CONCURRENT - len(firing)
+        due: list[DueTimer] = []
+        if free > 0:
+            async with services.session_factory() as db:
+                busy = passed | set(firing)
+                due = await Repo(db).sessions.due_timers(services.clock.now(), free, busy)
+        for timer in due:
+            if services.user_turns.busy(timer.user_id):  # their update is being handled
+                passed.add(timer.user_id)
+            else:
+                firing[timer.user_id] = asyncio.create_task(_fire_one(context, timer))
+        if not firing:
+            if due:
+                continue  # every one was busy: look again past them
+            return
+        # Until one finishes, or a little while: timers fall due meanwhile, and one slow
+        # send must not keep them waiting.
+        done, _ = await asyncio.wait(
+            firing.values(), timeout=services.timing.due_work_every,
+            return_when=asyncio.FIRST_COMPLETED,
+        )  # fmt: skip
+        for user_id, task in list(firing.items()):
+            if task in done:
+                del firing[user_id]
+                if not task.cancelled() and task.exception() is not None:
+                    logger.error("timer of user %s not fired", user_id, exc_info=task.exception())
+        passed.clear()
+
+
+async def _fire_one(context: BotContext, timer: DueTimer) -> None:
+    """Take the timer in its user's turn and fire it, unless it went meanwhile."""
+    services = context.services
+    # The turn first (free, so taken at once), then the rows: holding a row while waiting
+    # for the turn could deadlock with an update holding the turn here.
+    async with services.user_turns.turn(timer.user_id), services.session_factory() as db:
+        repo = Repo(db)
+        if not await repo.users.try_lock(timer.user_id):  # handled by another replica
+            return
+        if not await repo.sessions.take_timer(timer):  # fired, or replaced, already
+            await db.rollback()
+            return
         now = services.clock.now()
-        async with services.session_factory() as db:
-            repo = Repo(db)
-            due = await repo.sessions.claim_due(now, limit=1, passing_over=busy)
-            if not due:
-                return
-            timer = due[0]
-            turns = services.user_turns
-            if turns.busy(timer.user_id):  # their update is being handled in this process
-                busy.add(timer.user_id)  # their timer waits for the next run; others go on
-                continue
-            # The turn first (free, so taken at once), then the row: holding the row while
-            # waiting for the turn could deadlock with an update holding the turn here.
-            async with turns.turn(timer.user_id):
-                if not await repo.users.try_lock(timer.user_id):  # handled by another replica
-                    busy.add(timer.user_id)
-                    continue
-                await fire(context, repo, timer, now)
+        services.metrics.timer_lag.observe(max(0.0, (now - timer.due_at).total_seconds()))
+        await fire(context, repo, timer, now)
 
 
 async def fire(context: BotContext, repo: Repo, timer: DueTimer, now: datetime) -> None:
@@ -59,7 +89,7 @@ async def fire(context: BotContext, repo: Repo, timer: DueTimer, now: datetime) 
     try:
         row = await repo.sessions.get(timer.session_id)
         assert row is not None  # the timer row cascades with its session
-        coach = Coach(context.bot, repo, services.content, now, services.countdowns)
+        coach = Coach(context.bot, repo, services.content, now, services.countdowns, Lane.TIMER)
         await coach.fire(row, TimerFired(Timer(timer.kind), version=timer.version))
         await db.commit()
         services.metrics.timers_fired.inc()

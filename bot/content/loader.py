@@ -14,6 +14,7 @@ from bot.content.triage import TriageFile
 from bot.resources import resource_path
 
 Model = TypeVar("Model", bound=BaseModel)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
 Location = tuple[str | int, ...]
 
 
@@ -38,8 +39,7 @@ def _load(path: Path, model: type[Model]) -> Model:
     except OSError as error:
         raise ContentError(f"{path}: cannot be read ({error.strerror})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}" if mark else str(path)
@@ -49,6 +49,7 @@ def _load(path: Path, model: type[Model]) -> Model:
     except ValidationError as error:
         first = error.errors()[0]
         location: Location = tuple(first["loc"])
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # for line numbers, on errors only
         nodes = _index(root) if root is not None else {}
         line = _line_of(nodes, location)
         entry = _entry_of(data, location)

@@ -25,6 +25,7 @@ class DueTimer:
     user_id: int
     kind: Timer
     version: int
+    due_at: datetime
 
 
 class SessionRepo:
@@ -89,26 +90,39 @@ class SessionRepo:
                 )
             )
 
-    async def claim_due(
+    async def due_timers(
         self, now: datetime, limit: int, passing_over: Collection[int] = ()
     ) -> list[DueTimer]:
-        """Timers due by `now`, locked for this transaction (skipped by other replicas),
-        except those of the users `passing_over` (busy elsewhere just now)."""
+        """Timers due by `now`, oldest first, except those of the users `passing_over`
+        (busy just now). Not locked: `take_timer` claims each one before it fires."""
         query = (
             select(
                 SessionTimer.session_id,
                 SessionTimer.user_id,
                 SessionTimer.kind,
                 SessionTimer.version,
+                SessionTimer.due_at,
             )
             .where(SessionTimer.due_at <= now)
-            .order_by(SessionTimer.due_at)
+            .order_by(SessionTimer.due_at, SessionTimer.session_id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
         if passing_over:
             query = query.where(SessionTimer.user_id.not_in(passing_over))
         return [DueTimer(*row) for row in await self.db.execute(query)]
+
+    async def take_timer(self, timer: DueTimer) -> bool:
+        """Lock the timer's row for this transaction, if it is still armed as `timer` says
+        and no other replica holds it (SKIP LOCKED on PostgreSQL): then it is ours to fire."""
+        taken = await self.db.execute(
+            select(SessionTimer.session_id)
+            .where(
+                SessionTimer.session_id == timer.session_id,
+                SessionTimer.version == timer.version,
+            )
+            .with_for_update(skip_locked=True)
+        )
+        return taken.first() is not None
 
     async def records(self, user_id: int, limit: int = 400) -> list[SessionRecord]:
         """The user's sessions, newest first, as the progress statistics need them."""

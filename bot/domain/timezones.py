@@ -11,9 +11,12 @@ import zoneinfo
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
-from timezonefinder import TimezoneFinder
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 
 # Well-known cities that are not themselves the name of an IANA zone.
 CITY_ALIASES = {
@@ -236,6 +239,8 @@ def local_day(instant: datetime, zone: str) -> date:
 
 @cache
 def _finder() -> TimezoneFinder:
+    from timezonefinder import TimezoneFinder  # its data loads on the first shared location
+
     return TimezoneFinder()
 
 

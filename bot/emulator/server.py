@@ -194,6 +194,7 @@ class BotApiEmulator:
         self._queries: dict[str, _Query] = {}
         self._errors: dict[str, _InjectedError] = {}
         self._stalled: set[str] = set()
+        self._stalled_chats: set[int] = set()
         self._faults: _Faults | None = None
         self.faults_served: list[tuple[str, str]] = []  # (method, kind)
         self.cut_off: list[str] = []  # methods of requests the bot hung up on midway
@@ -317,6 +318,14 @@ class BotApiEmulator:
         """Calls of `method` from now on hang and are never carried out: as if the bot
         died with the request in flight. `unstall` lets later calls through."""
         self._stalled.add(method.lower())
+
+    def stall_chat(self, chat_id: int) -> None:
+        """Calls to this chat hang until `unstall_chat`, then go through: a slow send."""
+        self._stalled_chats.add(chat_id)
+
+    async def unstall_chat(self, chat_id: int) -> None:
+        self._stalled_chats.discard(chat_id)
+        await self._notify()
 
     def unstall(self, method: str) -> None:
         self._stalled.discard(method.lower())
@@ -481,6 +490,11 @@ class BotApiEmulator:
             async with self._changed:
                 await self._changed.wait_for(lambda: self._closing)
             return _error(ApiError(502, "Bad Gateway"))
+        if parameters.get("chat_id") in self._stalled_chats:
+            async with self._changed:
+                await self._changed.wait_for(
+                    lambda: self._closing or parameters.get("chat_id") not in self._stalled_chats
+                )
         fault = self._faults.draw() if self._faults and method.lower() in FAULTY_METHODS else None
         if fault is not None:
             return await self._serve_fault(request, method, fault)

@@ -7,6 +7,7 @@ never the hold's end.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.content.templates import render
 from bot.runtime.clock import Clock
+from bot.runtime.monitoring import Metrics
+from bot.runtime.transport import Lane, Skipped
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +41,20 @@ class Countdowns:
     """Runs at most one countdown per session, on the application's JobQueue."""
 
     def __init__(
-        self, job_queue: JobQueue[Any], clock: Clock, seconds_left: str, every: float
+        self,
+        job_queue: JobQueue[Any],
+        clock: Clock,
+        seconds_left: str,
+        every: float,
+        metrics: Metrics | None = None,
     ) -> None:
         self._job_queue = job_queue
         self._clock = clock
         self._seconds_left = seconds_left  # the content template for "N s left"
         self._every = every
+        self._metrics = metrics
         self._jobs: dict[int, Job[Any]] = {}
+        self._editing: dict[int, asyncio.Lock] = {}  # session id -> held during an edit
 
     def start(
         self,
@@ -69,6 +79,15 @@ class Countdowns:
         if job is not None:
             job.schedule_removal()
 
+    async def settle(self, session_id: int) -> None:
+        """Stop, and wait for an edit already on its way: then nothing of the countdown can
+        land after (and over) what the session sends next."""
+        self.stop(session_id)
+        lock = self._editing.get(session_id)
+        if lock is not None:
+            async with lock:
+                pass
+
     def text(self, head: str, seconds: int) -> str:
         return f"{head}\n{render(self._seconds_left, seconds=seconds)}"
 
@@ -85,12 +104,23 @@ class Countdowns:
             return
         if left == display.shown:
             return
-        display.shown = left
+        lock = self._editing.setdefault(session_id, asyncio.Lock())
         try:
-            await context.bot.edit_message_text(
-                self.text(display.head, left), display.chat_id, display.message_id,
-                parse_mode=ParseMode.HTML, reply_markup=display.markup,
-            )  # fmt: skip
-        except TelegramError as error:  # deleted, blocked, rate-limited: the display only
+            async with lock:
+                if self._jobs.get(session_id) is not job:  # stopped while the lock was held
+                    return
+                await context.bot.edit_message_text(
+                    self.text(display.head, left), display.chat_id, display.message_id,
+                    parse_mode=ParseMode.HTML, reply_markup=display.markup,
+                    rate_limit_args=Lane.COSMETIC,
+                )  # fmt: skip
+                display.shown = left
+        except Skipped:  # the budget is short: this tick is not shown, the next may be
+            if self._metrics is not None:
+                self._metrics.countdown_skipped.inc()
+        except TelegramError as error:  # deleted, blocked: the display only
             logger.debug("countdown edit for session %s failed: %s", session_id, error)
             self.stop(session_id)
+        finally:
+            if not lock.locked() and self._jobs.get(session_id) is not job:
+                self._editing.pop(session_id, None)

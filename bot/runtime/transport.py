@@ -10,9 +10,10 @@ all get the same patience without a retry loop of their own:
 - anything else (400, 403, ...) is the caller's to handle, at once.
 
 And, with a `SendBudget`, it keeps under Telegram's ~30 messages a second for
-the whole bot, so that Telegram never has to say 429: bulk sends (reminders,
-summaries: `rate_limit_args=Lane.BULK`) leave a reserve for people waiting for
-a reply, who never queue behind a fan-out.
+the whole bot, so that Telegram never has to say 429, and serves the calls by
+lane (`rate_limit_args`): replies to people first, then timers' essential
+messages, then bulk sends (reminders, summaries), and countdown edits only with
+budget to spare: they are skipped (`Skipped`), never queued.
 
 A call that failed before Telegram carried it out is sent once more, which is
 what makes it arrive. One that Telegram carried out but whose answer was lost
@@ -23,13 +24,15 @@ idempotency key.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from enum import Enum
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 from bot.runtime.monitoring import Metrics
@@ -53,20 +56,30 @@ Sleep = Callable[[float], Awaitable[None]]  # waits that many seconds: asyncio.s
 
 
 class Lane(Enum):
-    """Who waits for a call: a person (the default) or nobody in particular."""
+    """Who waits for a call, most urgent first: the send budget serves them in this order."""
 
-    INTERACTIVE = "interactive"
-    BULK = "bulk"
+    INTERACTIVE = 0  # a reply to something a person just did (the default)
+    TIMER = 1  # a timer's essential message: a hold's end, the next step, a rest's end
+    BULK = 2  # reminders and summaries: nobody is looking at the chat right now
+    COSMETIC = 3  # a countdown's edit: skipped, never queued, when the budget is short
+
+
+class Skipped(TelegramError):
+    """A cosmetic call not made: the budget had nothing to spare for it just now."""
 
 
 class SendBudget:
-    """A token bucket for the whole bot, in real time (Telegram's clock).
+    """A token bucket for the whole bot, in real time (Telegram's clock), served by lane.
 
     Its burst is smaller than Telegram's (5, not about 30), so over any stretch of
     time it sends fewer than Telegram's bucket allows, whatever that bucket held
-    when ours started. Bulk sends only take a token while `reserve` more are left
-    for replies to people. `monotonic` and `sleep` are the real ones but in tests,
-    which count the waits in fake seconds instead of spending them.
+    when ours started. Waiting calls are served most urgent lane first, then in
+    order of arrival, so a lower lane never delays a higher one. Each lane below
+    INTERACTIVE also leaves tokens for those above it: a timer takes one while
+    `reserve` / 2 more are left, bulk while `reserve` more are, and a countdown edit
+    only when nobody waits and a token more than bulk's is spare; else it is
+    skipped at once. `monotonic` and `sleep` are the real ones but in tests, which
+    count the waits in fake seconds instead of spending them.
     """
 
     def __init__(
@@ -80,22 +93,62 @@ class SendBudget:
     ) -> None:
         self._rate = per_second
         self._burst = burst
-        self._reserve = reserve
+        self._need = {
+            Lane.INTERACTIVE: 1.0,
+            Lane.TIMER: 1 + reserve / 2,
+            Lane.BULK: 1 + reserve,
+            Lane.COSMETIC: min(burst, 2 + reserve),
+        }
         self._monotonic = monotonic
         self._sleep = sleep
         self._tokens = burst
         self._at = monotonic()
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []  # a heap
+        self._arrivals = itertools.count()
+        self._arrived = asyncio.Event()
+        self._server: asyncio.Task[None] | None = None
+
+    def _refill(self) -> None:
+        now = self._monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
+        self._at = now
 
     async def take(self, lane: Lane) -> None:
-        need = 1 + (self._reserve if lane is Lane.BULK else 0)
-        while True:
-            now = self._monotonic()
-            self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
-            self._at = now
+        """Wait for this lane's turn (COSMETIC: now or never, raising Skipped)."""
+        self._refill()
+        if not self._waiting and self._tokens >= self._need[lane]:
+            self._tokens -= 1
+            return
+        if lane is Lane.COSMETIC:
+            raise Skipped("no send budget to spare for a cosmetic edit")
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (lane.value, next(self._arrivals), turn))
+        self._arrived.set()
+        if self._server is None or self._server.done():
+            self._server = asyncio.create_task(self._serve())
+        await turn
+
+    async def _serve(self) -> None:
+        """Hand tokens to the waiting calls, most urgent first, as the bucket refills."""
+        while self._waiting:
+            lane, _, turn = self._waiting[0]
+            if turn.done():  # its caller gave up
+                heapq.heappop(self._waiting)
+                continue
+            self._refill()
+            need = self._need[Lane(lane)]
             if self._tokens >= need:
+                heapq.heappop(self._waiting)
                 self._tokens -= 1
-                return
-            await self._sleep((need - self._tokens) / self._rate)
+                turn.set_result(None)
+                continue
+            # Until there is enough for it, or a more urgent call arrives meanwhile.
+            self._arrived.clear()
+            refilled = asyncio.ensure_future(self._sleep((need - self._tokens) / self._rate))
+            arrival = asyncio.ensure_future(self._arrived.wait())
+            await asyncio.wait({refilled, arrival}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (refilled, arrival):
+                task.cancel()
 
 
 class PatientCalls(BaseRateLimiter[Lane]):
@@ -141,6 +194,8 @@ class PatientCalls(BaseRateLimiter[Lane]):
         chat = str(data.get("chat_id", ""))
         lane = rate_limit_args or Lane.INTERACTIVE
         budget = self._budget if endpoint in COUNTED else None
+        if lane is Lane.COSMETIC:
+            return await self._cosmetic(callback, args, kwargs, chat, budget)
         for attempt in range(1, self._attempts):
             await self._wait_for(chat)
             if budget is not None:
@@ -170,6 +225,28 @@ class PatientCalls(BaseRateLimiter[Lane]):
         if budget is not None:
             await budget.take(lane)
         return await callback(*args, **kwargs)  # the last attempt: its failure is final
+
+    async def _cosmetic(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JsonResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        chat: str,
+        budget: SendBudget | None,
+    ) -> JsonResult:
+        """Now or never: no waiting for a held chat or the budget, and no retry. By the
+        time a wait was over, the edit would be stale."""
+        if self._held_until.get(chat, 0.0) > self._monotonic():
+            raise Skipped("the chat is held after a 429")
+        if budget is not None:
+            await budget.take(Lane.COSMETIC)
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as flood:
+            if self._metrics is not None:
+                self._metrics.flood_waits.inc()
+            self._hold(chat, min(flood._retry_after.total_seconds(), LONGEST_WAIT))
+            raise Skipped("429 for a cosmetic edit") from flood
 
     def _hold(self, chat: str, seconds: float) -> None:
         until = self._monotonic() + seconds

@@ -18,7 +18,7 @@ from telegram import Update
 
 from bot.config import Settings
 from bot.runtime.context import BotApplication, services_of
-from bot.runtime.monitoring import routes, start_server
+from bot.runtime.health import routes, start_server
 
 logger = logging.getLogger(__name__)
 

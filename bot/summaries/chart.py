@@ -10,15 +10,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: no display, thread-safe figure objects
-
-from matplotlib.dates import DateFormatter, date2num
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.domain.progress import SessionRecord
+
+if TYPE_CHECKING:  # matplotlib (and numpy) load on the first chart, not at start-up
+    from matplotlib.figure import Figure
 
 DAYS = 30
 
@@ -34,6 +31,8 @@ class ChartLabels:
 
 def _x(day: date) -> float:
     """A day as matplotlib's date number (its position on the x axis)."""
+    from matplotlib.dates import date2num
+
     return float(date2num(day))  # type: ignore[no-untyped-call]
 
 
@@ -50,6 +49,9 @@ def draw_chart(
     records: list[SessionRecord], today: date, labels: ChartLabels, days: int = DAYS
 ) -> Figure:
     """The chart's figure. The legend sits above the plot, where it hides no day."""
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure  # no pyplot: no display, thread-safe figures
+
     first = today - timedelta(days=days - 1)
     shown = sorted((r for r in records if r.day >= first), key=lambda r: r.day)
     figure = Figure(figsize=(8, 5), dpi=100)  # 800 x 500 px
