@@ -14,10 +14,11 @@ Prints one row per N:
 - hold end: when the "hold done" edit reached the person, minus the hold's due
   time (read from session_timers when the hold began): p50, p95, max;
 - reply: from a person's action to the first message or edit in their chat;
-- 429s from the emulator; messages sent; edits (countdown edits among them);
+- 429s from the emulator; messages sent; edits (the cosmetic ones among them:
+  countdown ticks and buttons taken off a past step's message);
 - countdown edits skipped, and the timers' lag (fired minus due), from the
   bot's /metrics;
-- the essential sends (all but countdown edits) per second: the average, and
+- the essential sends (all but the cosmetic edits) per second: the average, and
   the busiest 5 s;
 - holds ended and replies seen, against what the people did.
 
@@ -236,7 +237,11 @@ async def run_once(people: int, url: str) -> dict[str, str]:
         def on_send(kind: str, message: SentMessage) -> None:
             if kind not in ("new", "edit"):
                 return
-            cosmetic = kind == "edit" and bool(COUNTDOWN.search(message.plain_text))
+            # Countdown edits, and the buttons taken off a step's message: both may be skipped.
+            cosmetic = kind == "edit" and (
+                message.method == "editMessageReplyMarkup"
+                or bool(COUNTDOWN.search(message.plain_text))
+            )
             tally.sends.append((time.monotonic(), not cosmetic))
             person = persons.get(message.chat_id)
             if person is not None:
@@ -269,7 +274,7 @@ async def run_once(people: int, url: str) -> dict[str, str]:
             await bot.wait()
             await reader.dispose()
         edits = len(fake.edits)
-        countdown_edits = sum(1 for _, essential in tally.sends if not essential)
+        cosmetic_edits = sum(1 for _, essential in tally.sends if not essential)
         essential = sum(1 for _, counted in tally.sends if counted)
         skipped = _metric(page, "backcare_countdown_edits_skipped_total")
         lag_sum = _metric(page, "backcare_timer_lag_seconds_sum")
@@ -280,7 +285,7 @@ async def run_once(people: int, url: str) -> dict[str, str]:
             "reply wait, s (p50 / p95 / max)": _percentiles(tally.reply_wait),
             "429s": str(len(fake.flood_refusals)),
             "messages": str(len(fake.messages)),
-            "edits (countdown)": f"{edits} ({countdown_edits})",
+            "edits (cosmetic)": f"{edits} ({cosmetic_edits})",
             "countdown edits skipped": "-" if skipped is None else f"{skipped:.0f}",
             "timer lag, mean s": "-" if not lag_count else f"{(lag_sum or 0) / lag_count:.2f}",
             "essential sends/s (mean / busiest 5 s)": (

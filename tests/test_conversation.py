@@ -32,7 +32,7 @@ async def test_a_reminder_never_interrupts_an_open_session(
     ada = fake.user(user_id=9401, first_name="Ada")
     await onboard_by_buttons(ada)
     await move_to(db, clock, WEDNESDAY - timedelta(seconds=30))  # 07:29:30 Wed
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     clock.advance(seconds=30)  # 07:30: the reminder is due, mid-session
     assert await statuses(db, 9401) == ["started"]
     await ada.no_message(within=0)  # folded into the session: nothing sent

@@ -120,9 +120,7 @@ async def crash_again_and_again(fake: BotApiEmulator, tmp_path: Path) -> None:
         await fake.wait_for_call("setMyCommands", timeout=30)
         for typed in (*ONBOARDING, "/today"):
             await ada.send(typed)
-            await ada.receive(timeout=10)
-        await ada.receive(timeout=10)  # the overview (the pain from setting up is today's)
-        await ada.receive(timeout=10)  # the first exercise card
+            await ada.receive(timeout=10)  # last, the overview and the first exercise card
         for cycle in range(CYCLES):
             if cycle:
                 process = await start_bot_process(fake, cwd=tmp_path, LOG_LEVEL="INFO")

@@ -51,7 +51,7 @@ async def day_of_three_users(share: float, tmp_path: Path) -> tuple[Transcript, 
             alice, bob, carol = (fake.user(8100 + n, name) for n, name in enumerate("ABC"))
             await set_up_earlier(alice, clock)
             await set_up_earlier(bob, clock, zone="Lisbon")
-            _, first_card = await start_today(alice)
+            first_card = await start_today(alice)
             await coach_through(alice, clock, first_card)
             await carol.send("/stretch bridge")
             await carol.receive()
@@ -84,7 +84,7 @@ async def test_a_user_gone_mid_hold_ends_the_coaching_quietly(
 ) -> None:  # fmt: skip
     ada = fake.user(user_id=8201, first_name="Ada")
     await set_up_earlier(ada, clock)
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     first_step = await ada.receive()
     assert "Tap Done" in first_step.plain_text or "s left" in first_step.plain_text

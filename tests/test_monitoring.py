@@ -37,7 +37,7 @@ async def test_health_and_metrics_count_what_the_bot_did(
         bo = fake.user(user_id=7602, first_name="Bo")  # reminded (no reminder interrupts Ada)
         await onboard_by_buttons(bo)
         await set_up_earlier(ada, clock)
-        _, card = await start_today(ada)  # a session is open
+        card = await start_today(ada)  # a session is open
         await ada.press(card, "▶️ Start")
         await ada.receive()
         fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)

@@ -63,7 +63,7 @@ async def test_a_hint_during_a_hold_names_only_its_buttons(
 ) -> None:
     dee = fake.user(user_id=9504, first_name="Dee")
     await set_up_earlier(dee, clock)
-    _, card = await start_today(dee)
+    card = await start_today(dee)
     await dee.press(card, "⏭ Skip")  # Child's Pose: a hold
     await dee.press(await dee.receive(), "▶️ Start")
     hold = await dee.receive()

@@ -119,7 +119,7 @@ async def test_progress_and_history_before_any_session(ada: EmulatedUser) -> Non
 async def test_progress_sends_the_chart_and_the_numbers(
     ada: EmulatedUser, clock: FakeClock
 ) -> None:
-    _, first = await start_today(ada, rating="4")
+    first = await start_today(ada, rating="4")
     await coach_through(ada, clock, first, typed=True, after_rating="2")
     await ada.send("/progress")
     photo = await ada.receive()
@@ -140,7 +140,7 @@ SUNDAY_EVENING = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
 async def test_the_weekly_summary_comes_on_sunday_evening_with_the_week(
     ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
-    _, first = await start_today(ada, rating="5")
+    first = await start_today(ada, rating="5")
     await coach_through(ada, clock, first, typed=True, after_rating="3")
     await ada.send("/stop")  # no daily reminders in the way; the summary stays on
     await ada.receive()
@@ -209,13 +209,13 @@ async def test_a_streak_follows_local_days_across_a_time_zone_change(
 ) -> None:
     await ada.send("/stop")  # no reminders in the way
     await ada.receive()
-    _, first = await start_today(ada)  # Tue 24 Nov, Berlin
+    first = await start_today(ada)  # Tue 24 Nov, Berlin
     await coach_through(ada, clock, first, typed=True)
     await ada.send("/timezone America/New_York")
     await ada.receive()
     # Thu 26 Nov 03:00 UTC is still Wednesday evening (22:00) in New York.
     clock.advance(seconds=(datetime(2026, 11, 26, 3, 0, tzinfo=UTC) - clock.now()).total_seconds())
-    _, first = await start_today(ada)
+    first = await start_today(ada)
     await coach_through(ada, clock, first, typed=True)
     await ada.send("/progress")
     assert "Streak: 2 days (best 2 days)" in (await ada.receive()).plain_text
@@ -239,10 +239,10 @@ async def test_skipping_every_exercise_finishes_the_session_without_a_streak(
 ) -> None:
     await ada.send("/stop")  # no reminders in the way
     await ada.receive()
-    _, first = await start_today(ada)  # a whole routine on Tuesday
+    first = await start_today(ada)  # a whole routine on Tuesday
     await coach_through(ada, clock, first, typed=True)
     clock.advance(days=1)
-    _, message = await start_today(ada)  # and on Wednesday every exercise skipped
+    message = await start_today(ada)  # and on Wednesday every exercise skipped
     for _ in range(10):
         if "How is your back now" in message.plain_text:
             assert not message.plain_text.startswith("🎉")  # nothing done: nothing to cheer

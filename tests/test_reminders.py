@@ -383,7 +383,7 @@ async def test_a_routine_done_before_its_reminder_names_tomorrows_as_the_next(
     await ada.send("/time 19:00")  # later today
     await ada.receive()
     clock.advance(minutes=20)
-    _, first = await start_today(ada)
+    first = await start_today(ada)
     seen = await coach_through(ada, clock, first, typed=True)
     assert "⏰ Next reminder: Wed 25 Nov at 19:00." in seen[-1].plain_text  # not today's
 
@@ -394,7 +394,7 @@ async def test_a_session_with_everything_skipped_leaves_the_days_reminder_on(
     await ada.send("/time 19:00")
     await ada.receive()
     clock.advance(minutes=20)
-    _, message = await start_today(ada)
+    message = await start_today(ada)
     while "How is your back now" not in message.plain_text:
         await ada.send("skip")
         message = await ada.receive()
@@ -429,7 +429,7 @@ async def test_no_reminder_on_a_day_whose_routine_is_already_done(
     ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
     clock.advance(minutes=20)  # the pain rating from setting up is no longer today's
-    _, first = await start_today(ada)  # Tue 24 Nov, 08:20 in Berlin
+    first = await start_today(ada)  # Tue 24 Nov, 08:20 in Berlin
     await coach_through(ada, clock, first, typed=True)
     await ada.send("/time 19:00")  # later today
     await ada.receive()

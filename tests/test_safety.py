@@ -126,8 +126,7 @@ async def test_a_flag_in_a_session_stops_it_for_safety(
     prompt = await ada.receive()  # the pain check-in
     if where != "check-in":
         await ada.press(prompt, "2")
-        await ada.receive()  # the overview
-        prompt = await ada.receive()  # Cat-Cow's card
+        prompt = await ada.receive()  # the overview and Cat-Cow's card
     if where in ("hold", "pain question"):
         await ada.press(prompt, "⏭ Skip")  # Child's Pose: a hold
         await ada.press(await ada.receive(), "▶️ Start")

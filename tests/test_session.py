@@ -64,14 +64,13 @@ async def test_right_after_setting_up_the_pain_given_then_is_todays_check_in(
     await onboard_by_buttons(bo, pain="3")
     clock.advance(minutes=14)
     await bo.send("/today")  # not asked again
-    opening, overview, card = await bo.receive(), await bo.receive(), await bo.receive()
-    assert opening.plain_text == (
+    card = await bo.receive()  # one message: the opening, the overview and the first card
+    assert card.plain_text.startswith(
         "🌅 Let's do today's routine.\n\n"
-        "You rated your back pain 3 out of 10 a few minutes ago, so I'll go by that."
+        "You rated your back pain 3 out of 10 a few minutes ago, so I'll go by that.\n\n"
+        "🗓 Today's routine, about 12 min:"
     )
-    assert opening.buttons == []
-    assert overview.plain_text.startswith("🗓 Today's routine, about 12 min:")
-    assert card.plain_text.startswith("1/7 · Cat-Cow Stretch")
+    assert "\n\n1/7 · Cat-Cow Stretch" in card.plain_text
     assert await ratings_of(db, 6004) == [("before", 3, None)]  # the session's own record
 
     await bo.send("stop")  # and again: a session since setting up has had its check-in
@@ -99,11 +98,11 @@ async def test_a_severe_rating_from_setting_up_is_asked_again(
 async def test_a_whole_routine_by_buttons_with_timers_running_out(
     ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
-    overview, first = await start_today(ada, rating="2")
+    first = overview = await start_today(ada, rating="2")  # the overview above the card
     assert overview.plain_text.startswith("🗓 Today's routine, about 12 min:")
     for number, name in enumerate(NAMES, start=1):
         assert f"{number}. {name}" in overview.plain_text
-    assert first.plain_text.startswith(f"1/7 · {NAMES[0]}")
+    assert f"\n\n1/7 · {NAMES[0]}" in first.plain_text
     for step in CATALOGUE.exercises[0].steps:  # the seed's steps, numbered
         assert step in first.plain_text
     seen = await coach_through(ada, clock, first)
@@ -138,7 +137,6 @@ async def test_a_whole_routine_by_typed_replies(
     await ada.send("/today")
     await ada.receive()
     await ada.send("3/10")
-    await ada.receive()  # the overview
     seen = await coach_through(ada, clock, await ada.receive(), typed=True, after_rating="2")
     assert "Pain: 3 → 2" in seen[-1].plain_text
     assert await sessions_of(db, 6001) == [("finished", "finished")]
@@ -147,7 +145,7 @@ async def test_a_whole_routine_by_typed_replies(
 async def test_a_hold_counts_down_in_one_message_then_moves_on_by_itself(
     ada: EmulatedUser, clock: FakeClock
 ) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "⏭ Skip")  # straight to Child's Pose, a hold
     card = await ada.receive()
     await ada.press(card, "▶️ Start")
@@ -167,7 +165,7 @@ async def test_a_hold_counts_down_in_one_message_then_moves_on_by_itself(
 
 
 async def test_mild_pain_offers_to_go_on_gently_or_skip(ada: EmulatedUser, db: Database) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     reps = await ada.receive()
     await ada.press(reps, "😣 Pain")
@@ -199,15 +197,14 @@ async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
     await ada.send("/today")
     await ada.press(await ada.receive(), "2")
     assert "Left out Cat-Cow Stretch: it hurt earlier today." in (await ada.receive()).plain_text
-    await ada.receive()  # the first card
     await ada.send("stop")
     await ada.receive()
     clock.advance(days=1)
     await ada.receive()  # Wednesday's reminder
-    overview, first = await start_today(ada)
+    first = overview = await start_today(ada)
     assert "Left out Cat-Cow Stretch: it hurt on Tue." in overview.plain_text
     assert "1. Child’s Pose" in overview.plain_text
-    assert first.plain_text.startswith("1/6 · Child’s Pose")
+    assert "\n\n1/6 · Child’s Pose" in first.plain_text
     assert await sessions_of(db, 6001) == [
         ("abandoned", "stopped"), ("abandoned", "stopped"), ("intro", None),
     ]  # fmt: skip
@@ -216,7 +213,7 @@ async def test_moderate_pain_skips_the_exercise_and_leaves_it_out_next_time(
 async def test_severe_pain_stops_the_session_with_safety_advice(
     ada: EmulatedUser, db: Database
 ) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     await ada.press(await ada.receive(), "😣 Pain")
     await ada.press(await ada.receive(), "8")
@@ -244,7 +241,7 @@ async def test_severe_pain_at_the_check_in_stops_without_offering_a_routine(
 async def test_the_last_question_left_unanswered_still_counts_the_session(
     ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     await ada.press(await ada.receive(), "✅ Done")  # Cat-Cow done
     for _ in range(6):
@@ -271,10 +268,10 @@ async def test_the_last_question_left_unanswered_still_counts_the_session(
 
 
 async def test_high_pain_before_the_session_gives_a_gentler_routine(ada: EmulatedUser) -> None:
-    overview, first = await start_today(ada, rating="6")
+    first = overview = await start_today(ada, rating="6")
     assert "gentle stretches only" in overview.plain_text
     assert "Bridge" not in overview.plain_text
-    assert first.plain_text.startswith("1/4 · Cat-Cow Stretch")
+    assert "\n\n1/4 · Cat-Cow Stretch" in first.plain_text
 
 
 async def test_idle_gets_one_nudge_then_a_pause_that_today_resumes(
@@ -314,7 +311,7 @@ async def test_start_over_closes_the_paused_session(
 async def test_old_double_and_foreign_buttons_are_answered_without_acting(
     ada: EmulatedUser, fake: BotApiEmulator, db: Database
 ) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     reps = await ada.receive()
     assert (await ada.press(card, "▶️ Start")).text == "That button is from an earlier step."
@@ -349,8 +346,7 @@ async def test_words_that_mean_nothing_now_get_a_hint_with_the_buttons(
     assert hint.buttons == check_in.buttons
     assert buttons_now(fake, check_in) == []
     await ada.press(hint, "2")
-    await ada.receive()
-    card = await ada.receive()
+    card = await ada.receive()  # the plan above the first card
     await ada.send("banana")
     hint = await ada.receive()
     assert 'Tap Start (or type "start")' in hint.plain_text
@@ -363,7 +359,7 @@ async def test_words_that_mean_nothing_now_get_a_hint_with_the_buttons(
 async def test_a_hint_during_a_hold_leaves_the_hold_and_its_countdown_alone(
     ada: EmulatedUser, clock: FakeClock, fake: BotApiEmulator
 ) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "⏭ Skip")
     await ada.press(await ada.receive(), "▶️ Start")
     hold = await ada.receive()
@@ -388,7 +384,7 @@ async def test_a_hold_survives_a_restart_and_ends_once(
     cy = fake.user(user_id=6003, first_name="Cy")
     async with run_bot():
         await set_up_earlier(cy, clock)
-        _, card = await start_today(cy)
+        card = await start_today(cy)
         await cy.press(card, "⏭ Skip")
         await cy.press(await cy.receive(), "▶️ Start")
         hold = await cy.receive()
@@ -414,8 +410,7 @@ async def test_today_mid_session_shows_where_you_are_with_live_buttons(
     assert waiting.plain_text.startswith("Today's session is waiting for your pain check-in.\n")
     assert waiting.buttons == check_in.buttons
     await ada.press(waiting, "2")
-    await ada.receive()  # the plan
-    card = await ada.receive()
+    card = await ada.receive()  # the plan above the first card
     await ada.send("/today")
     where = await ada.receive()
     assert where.plain_text == (
@@ -431,7 +426,7 @@ async def test_today_mid_session_shows_where_you_are_with_live_buttons(
 async def test_a_session_left_open_is_closed_as_incomplete_the_next_day(
     ada: EmulatedUser, clock: FakeClock, db: Database
 ) -> None:
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     clock.advance(days=1)
     assert (await ada.receive()).plain_text.startswith("⏰ Hi Ada! Time for today's")
     assert (await ada.press(card, "▶️ Start")).text == "That button is from an earlier step."
@@ -455,7 +450,7 @@ async def test_a_timer_of_someone_busy_elsewhere_holds_up_nobody_else(
         await set_up_earlier(person, clock)
     holds = {}
     for name, person in people.items():
-        _, card = await start_today(person)
+        card = await start_today(person)
         await person.press(card, "⏭ Skip")  # to Child's Pose, a 20 s hold
         await person.press(await person.receive(), "▶️ Start")
         holds[name] = (person, await person.receive())
@@ -486,7 +481,7 @@ async def test_typed_replies_racing_their_timers_move_each_step_on_once(
     the step moves on once (it used to send "set 2 of 2" twice; bot/runtime/user_turns.py)."""
     await ada.send("/stop")  # no reminders in the way
     await ada.receive()
-    _, message = await start_today(ada)
+    message = await start_today(ada)
     for _ in range(60):
         text = message.plain_text
         if "How is your back now" in text:

@@ -51,12 +51,11 @@ async def test_severe_pain_at_setup_gets_advice_and_the_reminders_ask_first(
     await db.idle()  # the reminder is recorded as sent: a reply typed before could not edit it
     await cy.send("5")  # typed works too; moderate now: the gentle routine
     assert (await cy.receive_edit(of=reminder)).plain_text.endswith("5 out of 10.")
-    opening = await cy.receive()
-    assert opening.plain_text.startswith("🌅 Let's do today's routine.")
-    assert "You rated your back pain 5 out of 10." in opening.plain_text
-    overview = await cy.receive()
-    assert "I picked the gentle stretches only" in overview.plain_text
-    assert "Cat-Cow" in (await cy.receive()).plain_text  # stretches only, at the gentlest
+    card = await cy.receive()  # the opening, the overview and the first card, in one
+    assert card.plain_text.startswith("🌅 Let's do today's routine.")
+    assert "You rated your back pain 5 out of 10." in card.plain_text
+    assert "I picked the gentle stretches only" in card.plain_text
+    assert "Cat-Cow" in card.plain_text  # stretches only, at the gentlest
     await cy.send("stop")
     assert (await cy.receive()).plain_text.startswith("⏹ Session stopped.")
 
@@ -70,7 +69,7 @@ async def test_after_a_severe_stop_today_and_do_it_now_say_why_they_ask_again(
 ) -> None:
     ada = fake.user(user_id=9302, first_name="Ada")
     await set_up_earlier(ada, clock)
-    _, card = await start_today(ada)
+    card = await start_today(ada)
     await ada.press(card, "▶️ Start")
     await ada.press(await ada.receive(), "😣 Pain")
     await ada.press(await ada.receive(), "9")
@@ -101,7 +100,7 @@ async def test_history_says_how_a_session_was_stopped(
     bo = fake.user(user_id=9303, first_name="Bo")
     await onboard_by_buttons(bo)
     clock.advance(minutes=30)
-    _, card = await start_today(bo, rating="3")
+    card = await start_today(bo, rating="3")
     if stop == "pain":
         await bo.press(card, "▶️ Start")
         await bo.press(await bo.receive(), "😣 Pain")

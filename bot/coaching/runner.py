@@ -42,7 +42,7 @@ from bot.domain.session import (
 )
 from bot.domain.timezones import local_day, zone_info
 from bot.runtime.countdown import Countdowns
-from bot.runtime.transport import Lane
+from bot.runtime.transport import Lane, Skipped
 
 logger = logging.getLogger(__name__)
 
@@ -155,10 +155,10 @@ class Coach:
         if any(isinstance(effect, Finished) for effect in transition.effects):
             summary = await self._summary(row, after, preferences)
         outs = self.view.effects(before, after, transition.effects, summary)
+        lead = [opening] if opening is not None else []
         if plan_text is not None and after.phase is not Phase.ABANDONED:  # not for severe pain
-            outs.insert(0, Send(plan_text))
-        if opening is not None:
-            outs.insert(0, Send(opening))
+            lead.append(plan_text)
+        outs = _led_by(lead, outs)
         await self.countdowns.settle(row.id)  # no countdown edit lands after what follows
         await self._deliver(row, after, outs)
         return transition
@@ -273,16 +273,37 @@ class Coach:
             logger.debug("could not edit session message: %s", error)
 
     async def _retire_prompt(self, row: GuidedSession) -> None:
-        """Take the buttons off the previous step's message: they no longer apply."""
+        """Take the buttons off the previous step's message: they no longer apply. Tidy,
+        not essential (a tap on them gets a short "that step has passed"), so it waits
+        for nobody: at the morning peak it may be skipped (Lane.COSMETIC)."""
         if row.prompt_message_id is None:
             return
         message_id, row.prompt_message_id = row.prompt_message_id, None
         try:
             await self.bot.edit_message_reply_markup(
-                row.user_id, message_id, reply_markup=None, rate_limit_args=self.lane
+                row.user_id, message_id, reply_markup=None, rate_limit_args=Lane.COSMETIC
             )
+        except Skipped:
+            logger.debug("session buttons of message %s left: no budget to spare", message_id)
         except BadRequest as error:
             logger.debug("could not retire session buttons: %s", error)
+
+
+LONGEST_TEXT = 3500  # Telegram takes 4096 characters; the HTML tags do not count
+
+
+def _led_by(lead: list[str], outs: list[Out]) -> list[Out]:
+    """`lead` (an opening, the day's plan) at the top of the first message, where it reads
+    as well and costs no send of its own: each send counts against the bot's 30 a second.
+    Apart only if the first message has a countdown under it, or would be too long."""
+    if not lead:
+        return outs
+    first = outs[0] if outs else None
+    if isinstance(first, Send) and first.countdown_until is None:
+        text = "\n\n".join([*lead, first.text])
+        if len(text) <= LONGEST_TEXT:
+            return [replace(first, text=text), *outs[1:]]
+    return [*(Send(text) for text in lead), *outs]
 
 
 def _outcome(state: SessionState, transition: Transition) -> Outcome | None:

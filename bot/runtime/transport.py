@@ -247,6 +247,10 @@ class PatientCalls(BaseRateLimiter[Lane]):
                 self._metrics.flood_waits.inc()
             self._hold(chat, min(flood._retry_after.total_seconds(), LONGEST_WAIT))
             raise Skipped("429 for a cosmetic edit") from flood
+        except BadRequest:  # final, and the caller's to handle
+            raise
+        except NetworkError as error:  # not tried again: a later one would be stale
+            raise Skipped(f"a cosmetic edit failed on its way: {error}") from error
 
     def _hold(self, chat: str, seconds: float) -> None:
         until = self._monotonic() + seconds
