@@ -77,6 +77,11 @@ from bot.runtime.user_turns import UserTurns
 
 logger = logging.getLogger(__name__)
 
+# Different people's updates handled at once (one person's still one at a time, in order:
+# bot/runtime/user_turns.py). A reply waiting for the send budget then holds up nobody
+# else's; each holds a database connection meanwhile.
+UPDATES_AT_ONCE = 8
+
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
@@ -168,7 +173,9 @@ def build_application(
         .rate_limiter(calls)
         .read_timeout(timing.request_timeout)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(DatabaseUpdateProcessor(session_factory, metrics, turns))
+        .concurrent_updates(
+            DatabaseUpdateProcessor(session_factory, metrics, turns, UPDATES_AT_ONCE)
+        )
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()

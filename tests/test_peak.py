@@ -26,7 +26,7 @@ from bot.domain.routine import dose_for
 from bot.domain.session import CheckedIn, Item, Phase, SessionState, Start, step
 from bot.emulator import BotApiEmulator
 from bot.runtime.context import BotApplication, services_of
-from bot.runtime.transport import Lane, SendBudget, Skipped
+from bot.runtime.transport import PATIENCE, Lane, SendBudget, Skipped
 from tests.conftest import QUICK, BotRunner, Database, FakeClock, FakeTime
 
 # The timers job does not run by itself during a test (its first run is a minute away):
@@ -60,6 +60,27 @@ async def test_under_a_saturated_budget_replies_go_first_then_timers_then_bulk()
     assert served[1:11] == [f"timer{n}" for n in range(10)]  # in the order they came
     assert served[11:] == [f"bulk{n}" for n in range(10)]
     assert pace.now == pytest.approx(21 / RATE, abs=0.1)  # and never faster than the rate
+
+
+async def test_past_capacity_a_timer_that_waited_long_goes_before_a_new_reply() -> None:
+    """Nobody starves: waiting calls go in order of arrival plus their lane's patience."""
+    pace = FakeTime()
+    budget = budget_in(pace)
+    served: list[str] = []
+
+    async def send(name: str, lane: Lane) -> None:
+        await budget.take(lane)
+        served.append(name)
+
+    for _ in range(BURST):
+        await budget.take(Lane.INTERACTIVE)
+    timer = asyncio.create_task(send("timer", Lane.TIMER))
+    await asyncio.sleep(0)
+    pace.now += PATIENCE[Lane.TIMER] + 0.01  # ... and it is still waiting: replies came first
+    budget._tokens, budget._at = 0.0, pace.now  # (replies that came meanwhile took them all)
+    reply = asyncio.create_task(send("reply", Lane.INTERACTIVE))
+    await asyncio.gather(timer, reply)
+    assert served == ["timer", "reply"]
 
 
 async def test_a_countdown_edit_is_skipped_not_queued() -> None:

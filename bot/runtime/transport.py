@@ -64,6 +64,13 @@ class Lane(Enum):
     COSMETIC = 3  # a countdown's edit: skipped, never queued, when the budget is short
 
 
+# How long a waiting call of each lane may be overtaken by more urgent ones: waiting calls
+# go in order of arrival plus this. Below capacity nothing waits that long, so replies
+# simply go first; past it, a timer or a reminder that has waited this long goes before a
+# reply that has only just come, and everyone slows a little rather than some starving.
+PATIENCE = {Lane.INTERACTIVE: 0.0, Lane.TIMER: 0.5, Lane.BULK: 2.0, Lane.COSMETIC: 0.0}
+
+
 class Skipped(TelegramError):
     """A cosmetic call not made: the budget had nothing to spare for it just now."""
 
@@ -73,8 +80,9 @@ class SendBudget:
 
     Its burst is smaller than Telegram's (5, not about 30), so over any stretch of
     time it sends fewer than Telegram's bucket allows, whatever that bucket held
-    when ours started. Waiting calls are served most urgent lane first, then in
-    order of arrival, so a lower lane never delays a higher one. Each lane below
+    when ours started. Waiting calls are served in order of arrival plus their
+    lane's PATIENCE, so a reply goes before any timer or bulk send that has waited
+    less than that, and past capacity nobody starves. Each lane below
     INTERACTIVE also leaves tokens for those above it: a timer takes one while
     `reserve` / 2 more are left, bulk while `reserve` more are, and a countdown edit
     only when nobody waits and a token more than bulk's is spare; else it is
@@ -103,7 +111,8 @@ class SendBudget:
         self._sleep = sleep
         self._tokens = burst
         self._at = monotonic()
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []  # a heap
+        # A heap of (when it is due to go, arrival, lane, turn): earliest due first.
+        self._waiting: list[tuple[float, int, Lane, asyncio.Future[None]]] = []
         self._arrivals = itertools.count()
         self._arrived = asyncio.Event()
         self._server: asyncio.Task[None] | None = None
@@ -122,7 +131,8 @@ class SendBudget:
         if lane is Lane.COSMETIC:
             raise Skipped("no send budget to spare for a cosmetic edit")
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (lane.value, next(self._arrivals), turn))
+        due = self._monotonic() + PATIENCE[lane]
+        heapq.heappush(self._waiting, (due, next(self._arrivals), lane, turn))
         self._arrived.set()
         if self._server is None or self._server.done():
             self._server = asyncio.create_task(self._serve())
@@ -131,12 +141,12 @@ class SendBudget:
     async def _serve(self) -> None:
         """Hand tokens to the waiting calls, most urgent first, as the bucket refills."""
         while self._waiting:
-            lane, _, turn = self._waiting[0]
+            _, _, lane, turn = self._waiting[0]
             if turn.done():  # its caller gave up
                 heapq.heappop(self._waiting)
                 continue
             self._refill()
-            need = self._need[Lane(lane)]
+            need = self._need[lane]
             if self._tokens >= need:
                 heapq.heappop(self._waiting)
                 self._tokens -= 1
