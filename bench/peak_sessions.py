@@ -208,7 +208,8 @@ async def prepare(url: str, people: int) -> None:
         await admin.dispose()
         wipe = create_async_engine(url)
         async with wipe.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
         await wipe.dispose()
     engine = create_engine(url)
     await upgrade(engine)
