@@ -40,47 +40,49 @@ def budget_in(pace: FakeTime) -> SendBudget:
     return SendBudget(per_second=RATE, burst=BURST, monotonic=pace.monotonic, sleep=pace.sleep)
 
 
+class Spent:
+    """A budget whose burst is spent, in fake time, and the order it lets sends go in."""
+
+    def __init__(self) -> None:
+        self.pace = FakeTime()
+        self.budget = budget_in(self.pace)
+        self.served: list[str] = []
+
+    async def spend_burst(self) -> None:
+        for _ in range(BURST):
+            await self.budget.take(Lane.INTERACTIVE)
+
+    async def send(self, name: str, lane: Lane) -> None:
+        await self.budget.take(lane)
+        self.served.append(name)
+
+
 async def test_under_a_saturated_budget_replies_go_first_then_timers_then_bulk() -> None:
-    pace = FakeTime()
-    budget = budget_in(pace)
-    served: list[str] = []
-
-    async def send(name: str, lane: Lane) -> None:
-        await budget.take(lane)
-        served.append(name)
-
-    for _ in range(BURST):  # the burst is spent
-        await budget.take(Lane.INTERACTIVE)
-    waiting = [asyncio.create_task(send(f"bulk{n}", Lane.BULK)) for n in range(10)]
-    waiting += [asyncio.create_task(send(f"timer{n}", Lane.TIMER)) for n in range(10)]
+    spent = Spent()
+    await spent.spend_burst()
+    waiting = [asyncio.create_task(spent.send(f"bulk{n}", Lane.BULK)) for n in range(10)]
+    waiting += [asyncio.create_task(spent.send(f"timer{n}", Lane.TIMER)) for n in range(10)]
     await asyncio.sleep(0)  # all twenty are queued
-    waiting.append(asyncio.create_task(send("reply", Lane.INTERACTIVE)))
+    waiting.append(asyncio.create_task(spent.send("reply", Lane.INTERACTIVE)))
     await asyncio.gather(*waiting)
-    assert served[0] == "reply"
-    assert served[1:11] == [f"timer{n}" for n in range(10)]  # in the order they came
-    assert served[11:] == [f"bulk{n}" for n in range(10)]
-    assert pace.now == pytest.approx(21 / RATE, abs=0.1)  # and never faster than the rate
+    assert spent.served[0] == "reply"
+    assert spent.served[1:11] == [f"timer{n}" for n in range(10)]  # in the order they came
+    assert spent.served[11:] == [f"bulk{n}" for n in range(10)]
+    assert spent.pace.now == pytest.approx(21 / RATE, abs=0.1)  # never faster than the rate
 
 
 async def test_past_capacity_a_timer_that_waited_long_goes_before_a_new_reply() -> None:
     """Nobody starves: waiting calls go in order of arrival plus their lane's patience."""
-    pace = FakeTime()
-    budget = budget_in(pace)
-    served: list[str] = []
-
-    async def send(name: str, lane: Lane) -> None:
-        await budget.take(lane)
-        served.append(name)
-
-    for _ in range(BURST):
-        await budget.take(Lane.INTERACTIVE)
-    timer = asyncio.create_task(send("timer", Lane.TIMER))
+    spent = Spent()
+    await spent.spend_burst()
+    timer = asyncio.create_task(spent.send("timer", Lane.TIMER))
     await asyncio.sleep(0)
-    pace.now += PATIENCE[Lane.TIMER] + 0.01  # ... and it is still waiting: replies came first
-    budget._tokens, budget._at = 0.0, pace.now  # (replies that came meanwhile took them all)
-    reply = asyncio.create_task(send("reply", Lane.INTERACTIVE))
+    spent.pace.now += PATIENCE[Lane.TIMER] + 0.01  # ... and it still waits: replies went first
+    budget = spent.budget
+    budget._tokens, budget._at = 0.0, spent.pace.now  # (replies meanwhile took them all)
+    reply = asyncio.create_task(spent.send("reply", Lane.INTERACTIVE))
     await asyncio.gather(timer, reply)
-    assert served == ["timer", "reply"]
+    assert spent.served == ["timer", "reply"]
 
 
 async def test_a_countdown_edit_is_skipped_not_queued() -> None:

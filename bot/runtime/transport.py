@@ -213,10 +213,7 @@ class PatientCalls(BaseRateLimiter[Lane]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as flood:
-                if self._metrics is not None:
-                    self._metrics.flood_waits.inc()
-                # As PTB's own AIORateLimiter reads it (the public attribute warns until PTB 23).
-                wait = min(flood._retry_after.total_seconds(), LONGEST_WAIT)
+                wait = self._flood_wait(flood)
                 logger.warning("%s to chat %s: 429, waiting %.1f s", endpoint, chat, wait)
                 if chat:
                     self._hold(chat, wait)
@@ -253,14 +250,19 @@ class PatientCalls(BaseRateLimiter[Lane]):
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as flood:
-            if self._metrics is not None:
-                self._metrics.flood_waits.inc()
-            self._hold(chat, min(flood._retry_after.total_seconds(), LONGEST_WAIT))
+            self._hold(chat, self._flood_wait(flood))
             raise Skipped("429 for a cosmetic edit") from flood
         except BadRequest:  # final, and the caller's to handle
             raise
         except NetworkError as error:  # not tried again: a later one would be stale
             raise Skipped(f"a cosmetic edit failed on its way: {error}") from error
+
+    def _flood_wait(self, flood: RetryAfter) -> float:
+        """Count a 429 and say how long to wait it out."""
+        if self._metrics is not None:
+            self._metrics.flood_waits.inc()
+        # As PTB's own AIORateLimiter reads it (the public attribute warns until PTB 23).
+        return min(flood._retry_after.total_seconds(), LONGEST_WAIT)
 
     def _hold(self, chat: str, seconds: float) -> None:
         until = self._monotonic() + seconds
