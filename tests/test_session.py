@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.content import load_content
 from bot.db.engine import create_engine
-from bot.db.models import GuidedSession, PainRating, SessionTimer, User
+from bot.db.models import GuidedSession, PainRating, SessionTimer
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.runtime.context import BotApplication
 from tests.conftest import BotRunner, Database, FakeClock
@@ -459,7 +459,7 @@ async def test_a_timer_of_someone_busy_elsewhere_holds_up_nobody_else(
     other_replica = create_engine(database_url)
     try:
         async with other_replica.connect() as connection, connection.begin():
-            await connection.execute(select(User.id).where(User.id == ada.id).with_for_update())
+            await connection.execute(select(func.pg_advisory_xact_lock(ada.id)))  # as replicas
             clock.advance(seconds=25)
             await hold_done(bo, holds["Bo"][1])
             await ada.no_message(within=0.5)  # not while her row is held

@@ -33,14 +33,15 @@ CONCURRENT = 8  # timers firing at once (each holds a database connection while 
 async def run(context: BotContext) -> None:
     """Fire every session timer that is due (a JobQueue callback)."""
     services = context.services
-    firing: dict[int, asyncio.Task[None]] = {}  # user id -> the firing of their timer
+    firing: dict[int, asyncio.Task[bool]] = {}  # user id -> the firing of their timer
     passed: set[int] = set()  # users busy with an update here: their timer waits a little
+    elsewhere: set[int] = set()  # users another replica holds: their timer waits a run
     while True:
         free = CONCURRENT - len(firing)
         due: list[DueTimer] = []
         if free > 0:
             async with services.session_factory() as db:
-                busy = passed | set(firing)
+                busy = passed | elsewhere | set(firing)
                 due = await Repo(db).sessions.due_timers(services.clock.now(), free, busy)
         for timer in due:
             if services.user_turns.busy(timer.user_id):  # their update is being handled
@@ -58,28 +59,34 @@ async def run(context: BotContext) -> None:
             return_when=asyncio.FIRST_COMPLETED,
         )  # fmt: skip
         for user_id, task in list(firing.items()):
-            if task in done:
-                del firing[user_id]
-                if not task.cancelled() and task.exception() is not None:
-                    logger.error("timer of user %s not fired", user_id, exc_info=task.exception())
+            if task not in done:
+                continue
+            del firing[user_id]
+            failed = None if task.cancelled() else task.exception()
+            if failed is not None:
+                logger.error("timer of user %s not fired", user_id, exc_info=failed)
+            if task.cancelled() or failed is not None or not task.result():
+                elsewhere.add(user_id)  # not again in this run
         passed.clear()
 
 
-async def _fire_one(context: BotContext, timer: DueTimer) -> None:
-    """Take the timer in its user's turn and fire it, unless it went meanwhile."""
+async def _fire_one(context: BotContext, timer: DueTimer) -> bool:
+    """Take the timer in its user's turn and fire it; False if another replica holds the
+    user or the timer (then it waits for the next run), or it went meanwhile."""
     services = context.services
     # The turn first (free, so taken at once), then the rows: holding a row while waiting
     # for the turn could deadlock with an update holding the turn here.
     async with services.user_turns.turn(timer.user_id), services.session_factory() as db:
         repo = Repo(db)
         if not await repo.users.try_lock(timer.user_id):  # handled by another replica
-            return
-        if not await repo.sessions.take_timer(timer):  # fired, or replaced, already
+            return False
+        if not await repo.sessions.take_timer(timer):  # taken elsewhere, fired or replaced
             await db.rollback()
-            return
+            return False
         now = services.clock.now()
         services.metrics.timer_lag.observe(max(0.0, (now - timer.due_at).total_seconds()))
         await fire(context, repo, timer, now)
+        return True
 
 
 async def fire(context: BotContext, repo: Repo, timer: DueTimer, now: datetime) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,10 +76,11 @@ class UserRepo:
     async def load(self, user_id: int) -> None:
         """Load the user and their preferences up front, so that `get` and `preferences`
         later in this update need no query. On SQLite that is one query. On PostgreSQL
-        the user's row is locked first, and held until the transaction ends, so that
-        replicas take turns with one user's updates; the preferences are read after the
-        wait, as another replica left them (a read in the locking query itself would
-        see them as they were before that replica committed)."""
+        the user's lock is taken first and held until the transaction ends, so that
+        replicas take turns with one user's updates; the rows are read after the wait,
+        as another replica left them. The lock is an advisory one keyed by the user's
+        id, not the row's: a newcomer's "/start" has no row to lock until it commits,
+        and their next message, on another replica, must still wait for it."""
         if self.db.get_bind().dialect.name == "sqlite":  # no row locks there
             row = (
                 await self.db.execute(
@@ -90,19 +91,17 @@ class UserRepo:
             ).first()
             self._loaded = list(row) if row is not None else []
             return
-        user = await self.db.scalar(select(User).where(User.id == user_id).with_for_update())
+        await self.db.execute(select(func.pg_advisory_xact_lock(user_id)))
+        user = await self.db.scalar(select(User).where(User.id == user_id))
         self._loaded = [user, await self.preferences(user_id)] if user is not None else []
 
     async def try_lock(self, user_id: int) -> bool:
-        """Hold the user's row until this transaction ends, unless another transaction
-        holds it (False): a timer does not wait behind the user's update on another
-        replica. On SQLite (one process, one writer) there is nothing to lock."""
+        """Hold the user's lock (as `load` takes it) until this transaction ends, unless
+        another transaction holds it (False): a timer does not wait behind the user's
+        update on another replica. On SQLite (one process, one writer) there is none."""
         if self.db.get_bind().dialect.name == "sqlite":
-            return True  # no row locks, and no second process to wait for
-        locked = await self.db.execute(
-            select(User.id).where(User.id == user_id).with_for_update(skip_locked=True)
-        )
-        return locked.first() is not None
+            return True  # no locks, and no second process to wait for
+        return bool(await self.db.scalar(select(func.pg_try_advisory_xact_lock(user_id))))
 
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         """Telegram says the user blocked the bot (or is gone): send nothing more."""
