@@ -83,7 +83,7 @@ class Countdowns:
         """Stop, and wait for an edit already on its way: then nothing of the countdown can
         land after (and over) what the session sends next."""
         self.stop(session_id)
-        lock = self._editing.get(session_id)
+        lock = self._editing.pop(session_id, None)  # not kept: one per hold would pile up
         if lock is not None:
             async with lock:
                 pass
