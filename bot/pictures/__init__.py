@@ -1,0 +1,1 @@
+"""Exercise pictures: line figures drawn from content/poses.yaml, and sending them once."""
