@@ -72,14 +72,15 @@ class TerminalChat:
         self._print(screen.show_message(message, self._save_file(message)))
 
     def _save_file(self, message: SentMessage) -> str | None:
-        """Keep a picture or a file the bot sent: "saved: PATH", or why not."""
-        data = message.photo if message.photo is not None else message.document
-        if data is None:
-            return None
+        """Keep a picture, an animation or a file the bot sent: "saved: PATH", or why not."""
         if message.photo is not None:
-            name = "picture.png"
+            data, name = message.photo, "picture.png"
+        elif message.animation is not None:
+            data, name = message.animation, "animation.gif"
+        elif message.document is not None:
+            data, name = message.document, Path(message.filename or "").name or "file"
         else:
-            name = Path(message.filename or "").name or "file"
+            return None
         path = self._files / f"{message.message_id}-{name}"
         try:  # the folder exists: made at start (bot/__main__.py, bot/demo/runner.py)
             path.write_bytes(data)  # a few kilobytes, in order with the chat

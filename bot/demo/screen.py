@@ -65,7 +65,7 @@ def show_message(message: SentMessage, file_note: str | None = None) -> list[str
     buttons."""
     lines = message.plain_text.splitlines() or [""]
     if file_note is not None:
-        kind = "picture" if message.photo is not None else "file"
+        kind = "file" if message.document is not None else "picture"
         lines = [f"[{kind} {file_note}]", *([] if lines == [""] else lines)]
     buttons = inline_buttons(message)
     reply = reply_buttons(message) or []

@@ -142,17 +142,28 @@ class EmulatedUser:
 
     # ---- reading -----------------------------------------------------------------------------
 
-    async def receive(self, timeout: float = 5.0) -> SentMessage:
-        """The next new message the bot sent to this chat."""
+    async def receive(self, timeout: float = 5.0, *, animations: bool = False) -> SentMessage:
+        """The next new message the bot sent to this chat. An animation (an exercise's
+        picture, above its card) is looked at and passed over, unless `animations`: the
+        tests that are about pictures ask for them."""
 
-        def next_message() -> SentMessage | None:
+        def next_message() -> tuple[int, SentMessage] | None:
             mine = [m for m in self.api.messages if m.chat_id == self.id]
-            return mine[self._read] if len(mine) > self._read else None
+            for index in range(self._read, len(mine)):
+                if animations or mine[index].animation is None:
+                    return index, mine[index]
+            return None
 
-        message = await self.api.wait_until(
+        index, message = await self.api.wait_until(
             next_message, timeout, f"{self.profile['first_name']} got no new message"
         )
-        self._read += 1
+        self._read = index + 1
+        return message
+
+    async def receive_animation(self, timeout: float = 5.0) -> SentMessage:
+        """The next new message, which must be an animation."""
+        message = await self.receive(timeout, animations=True)
+        assert message.animation is not None, f"not an animation: {message.plain_text!r}"
         return message
 
     async def receive_edit(

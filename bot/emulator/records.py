@@ -15,14 +15,22 @@ class SentMessage:
     chat_id: int
     message_id: int
     text: str | None = None  # as sent, with its markup
-    plain_text: str = ""  # as the user reads it (the caption for documents and photos)
+    plain_text: str = ""  # as the user reads it (the caption for documents, photos, animations)
     parse_mode: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     caption: str | None = None
     document: bytes | None = None
     photo: bytes | None = None
+    animation: bytes | None = None
     filename: str | None = None
+    file_id: str | None = None  # of the document, photo or animation
+    uploaded: bool = False  # its bytes came with the request (not re-sent by file_id)
+
+    @property
+    def media(self) -> bool:
+        """A document, photo or animation (its text is a caption)."""
+        return self.file_id is not None
 
     @property
     def button_rows(self) -> list[list[str]]:

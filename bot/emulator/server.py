@@ -93,8 +93,10 @@ class _Query:
 CHAT_BURST = 4  # sends and edits one chat may take at once
 CHAT_RATE = 1.0  # and then per second, as Telegram's Bot FAQ allows
 LIMITED_METHODS = {
-    "sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",
+    "sendmessage", "senddocument", "sendphoto", "sendanimation", "editmessagetext",
+    "editmessagereplymarkup",
 }  # fmt: skip
+WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
 
 
 FAULT_KINDS = ("429", "500", "502", "timeout", "drop")
@@ -192,6 +194,8 @@ class BotApiEmulator:
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._queries: dict[str, _Query] = {}
+        self.files: _Files = {}  # file_id -> (name, content) of every file uploaded
+        self._file_ids = itertools.count(1)
         self._errors: dict[str, _InjectedError] = {}
         self._stalled: set[str] = set()
         self._stalled_chats: set[int] = set()
@@ -313,6 +317,11 @@ class BotApiEmulator:
         carrying them out: 429 (retry after 1 s), 500, 502, a request left hanging for
         `hang_seconds` (longer than the bot waits) or a dropped connection. 0 stops it."""
         self._faults = _Faults(share, seed, hang_seconds) if share else None
+
+    def forget_files(self) -> None:
+        """Refuse every file_id given out so far, as Telegram does for another bot's ids
+        (or, rarely, for its own old ones): the bot has to upload again."""
+        self.files.clear()
 
     def stall(self, method: str) -> None:
         """Calls of `method` from now on hang and are never carried out: as if the bot
@@ -437,8 +446,8 @@ class BotApiEmulator:
         }
         if message.document is not None:
             result["document"] = {
-                "file_id": f"doc-{message.message_id}",
-                "file_unique_id": f"udoc-{message.message_id}",
+                "file_id": message.file_id,
+                "file_unique_id": f"u{message.file_id}",
                 "file_name": message.filename,
                 "file_size": len(message.document),
             }
@@ -446,18 +455,28 @@ class BotApiEmulator:
             width, height = _png_size(message.photo)
             result["photo"] = [
                 {
-                    "file_id": f"photo-{message.message_id}",
-                    "file_unique_id": f"uphoto-{message.message_id}",
+                    "file_id": message.file_id,
+                    "file_unique_id": f"u{message.file_id}",
                     "width": width,
                     "height": height,
                     "file_size": len(message.photo),
                 }
             ]
-        media = message.document is not None or message.photo is not None
+        if message.animation is not None:
+            width, height = _gif_size(message.animation)
+            animation = {
+                "file_id": message.file_id, "file_unique_id": f"u{message.file_id}",
+                "width": width, "height": height, "duration": 0,
+                "file_name": message.filename, "mime_type": "image/gif",
+                "file_size": len(message.animation),
+            }  # fmt: skip
+            result["animation"] = animation  # and, as Telegram does, "document" too
+            shared = ("file_id", "file_unique_id", "file_name", "mime_type")
+            result["document"] = {key: animation[key] for key in shared}
         if message.plain_text:
-            result["caption" if media else "text"] = message.plain_text
+            result["caption" if message.media else "text"] = message.plain_text
         if message.entities:
-            result["caption_entities" if media else "entities"] = message.entities
+            result["caption_entities" if message.media else "entities"] = message.entities
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             result["reply_markup"] = message.reply_markup
         return result
@@ -567,6 +586,7 @@ class BotApiEmulator:
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
             "sendphoto": self._send_photo,
+            "sendanimation": self._send_animation,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -682,17 +702,30 @@ class BotApiEmulator:
     async def _send_photo(self, parameters: dict[str, Any], files: _Files) -> dict[str, Any]:
         return await self._send_media("photo", parameters, files)
 
+    async def _send_animation(self, parameters: dict[str, Any], files: _Files) -> dict[str, Any]:
+        return await self._send_media("animation", parameters, files)
+
     async def _send_media(
         self, kind: str, parameters: dict[str, Any], files: _Files
     ) -> dict[str, Any]:
+        """A file uploaded with the request (multipart, as `attach://name` or under the
+        parameter's name), or one sent before, given by its file_id."""
         chat_id = self._writable_chat(parameters)
         reference = str(parameters.get(kind, ""))
         name = reference.removeprefix("attach://") if reference else kind
-        if name not in files:
+        uploaded = name in files
+        if uploaded:
+            filename, content = files[name]
+            file_id = f"{kind}-{next(self._file_ids)}"
+        elif reference and not reference.startswith("attach://"):
+            if reference not in self.files:
+                raise ApiError(400, WRONG_FILE_ID)
+            (filename, content), file_id = self.files[reference], reference
+        else:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
-        filename, content = files[name]
         if not content:
             raise ApiError(400, "Bad Request: file must be non-empty")
+        self.files[file_id] = (filename, content)
         caption = parameters.get("caption")
         plain: str = ""
         entities: list[dict[str, Any]] = []
@@ -712,7 +745,10 @@ class BotApiEmulator:
             caption=caption,
             document=content if kind == "document" else None,
             photo=content if kind == "photo" else None,
+            animation=content if kind == "animation" else None,
             filename=filename,
+            file_id=file_id,
+            uploaded=uploaded,
         )
         return self._store_new(message)
 
@@ -933,6 +969,13 @@ def _png_size(data: bytes) -> tuple[int, int]:
     """Width and height from a PNG header (Telegram reports them for photos)."""
     if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
         return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return 1, 1
+
+
+def _gif_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a GIF header (Telegram reports them for animations)."""
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
     return 1, 1
 
 
