@@ -86,7 +86,7 @@ def _line_of(lines: dict[Location, int], location: Location) -> int:
 
 
 def _entry_of(data: Any, location: Location) -> str:
-    """Name the list entry an error is in (", exercise 'bridge'"), if it has an id."""
+    """Name the list entry an error is in (", entry 'bridge'"), by its id or exercise."""
     node = data
     entry = ""
     for part in location:
@@ -94,6 +94,8 @@ def _entry_of(data: Any, location: Location) -> str:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(part, int) and isinstance(node, dict) and "id" in node:
-            entry = f", entry {node['id']!r}"
+        if isinstance(part, int) and isinstance(node, dict):
+            key = next((key for key in ("id", "exercise") if key in node), None)  # poses.yaml
+            if key is not None:
+                entry = f", entry {node[key]!r}"
     return entry

@@ -27,6 +27,7 @@ from bot.domain.figure import (
     TRUNK_WIDTH,
     Arrow,
     Joints,
+    KeyPosition,
     Motion,
     Point,
     Pose,
@@ -72,8 +73,9 @@ def fingerprint(motion: Motion) -> str:
 
 def animation_seconds(motion: Motion) -> float:
     """One loop: every hold and every move (back to the first position too)."""
-    moves = len(motion.positions) * _move_frames(motion) * MOVE_FRAME_MS / 1000
-    return sum(p.hold_seconds for p in motion.positions) + moves
+    moves = len(motion.positions) * (_move_frames(motion) - 1) * MOVE_FRAME_MS
+    holds = sum(_hold_ms(position) for position in motion.positions)
+    return (holds + moves) / 1000
 
 
 def key_frames(motion: Motion) -> list[bytes]:
@@ -110,6 +112,10 @@ def animation(motion: Motion) -> bytes:
     return buffer.getvalue()
 
 
+def _hold_ms(position: KeyPosition) -> int:
+    return max(MOVE_FRAME_MS, round(position.hold_seconds * 1000))
+
+
 def _move_frames(motion: Motion) -> int:
     return max(2, round(motion.seconds_per_move * 1000 / MOVE_FRAME_MS))
 
@@ -118,8 +124,7 @@ def _frames(motion: Motion, placing: _Placing) -> Iterator[tuple[Image.Image, in
     positions = motion.positions
     steps = _move_frames(motion)
     for index, position in enumerate(positions):
-        hold = max(MOVE_FRAME_MS, round(position.hold_seconds * 1000))
-        yield _frame(position.pose, position.label, position.arrow, placing), hold
+        yield _frame(position.pose, position.label, position.arrow, placing), _hold_ms(position)
         following = positions[(index + 1) % len(positions)]
         for step in range(1, steps):
             pose = between(position.pose, following.pose, step / steps)
@@ -231,6 +236,8 @@ def _label_band(text: str) -> Image.Image:
     draw = ImageDraw.Draw(band)
     font = _font()
     left, top, right, _ = draw.textbbox((0, 0), text, font=font)
+    if right - left > (WIDTH - 2 * MARGIN) * SCALE:
+        raise ValueError(f"{text!r}: the label is too wide for the picture; shorten it")
     x = (WIDTH * SCALE - (right - left)) / 2 - left
     draw.text((x, LABEL_TOP * SCALE - top), text, font=font, fill=TEXT)
     return _smaller(band)
