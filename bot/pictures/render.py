@@ -196,7 +196,7 @@ def _frame(pose: Pose, label: str, arrow: Arrow | None, placing: _Placing) -> Im
     far = ((f.hip, f.far_knee, f.far_ankle, f.far_toe), (f.shoulder, f.far_elbow, f.far_hand))
     for chain in far:
         _polyline(draw, [at(p) for p in chain], limb, FAR)
-    _polyline(draw, [at(p) for p in f.spine], TRUNK_WIDTH * BODY * s, NEAR)
+    _band(draw, [at(p) for p in f.spine], TRUNK_WIDTH * BODY * s, NEAR)
     _polyline(draw, [at(f.shoulder), at(f.head)], limb, NEAR)
     _disc(draw, at(f.head), HEAD_RADIUS * BODY * s, NEAR)
     near = ((f.hip, f.near_knee, f.near_ankle, f.near_toe), (f.shoulder, f.near_elbow, f.near_hand))
@@ -280,6 +280,26 @@ def _polyline(
     draw.line(list(points), fill=colour, width=round(width), joint="curve")
     for point in (points[0], points[-1]):
         _disc(draw, point, width / 2, colour)
+
+
+def _band(
+    draw: ImageDraw.ImageDraw, points: Sequence[tuple[float, float]], width: float, colour: Colour
+) -> None:
+    """A thick curved stroke as one outline (a wide polyline's segment corners would
+    show as bumps along a bend), with rounded ends."""
+    half = width / 2
+    left, right = [], []
+    for index, (x, y) in enumerate(points):
+        before = points[max(0, index - 1)]
+        after = points[min(len(points) - 1, index + 1)]
+        dx, dy = after[0] - before[0], after[1] - before[1]
+        length = math.hypot(dx, dy) or 1.0
+        nx, ny = -dy / length * half, dx / length * half
+        left.append((x + nx, y + ny))
+        right.append((x - nx, y - ny))
+    draw.polygon([*left, *reversed(right)], fill=colour)
+    for point in (points[0], points[-1]):
+        _disc(draw, point, half, colour)
 
 
 def _disc(
