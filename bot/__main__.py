@@ -1,4 +1,4 @@
-"""`python -m bot [run|migrate|demo]`: the command line."""
+"""`python -m bot [run|migrate|demo|preview]`: the command line."""
 
 from __future__ import annotations
 
@@ -78,6 +78,37 @@ def demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(options))
 
 
+def preview(args: argparse.Namespace) -> int:
+    """Write an exercise's key frames and animation for an author to look at."""
+    from bot.domain.stretch_search import Found, find
+    from bot.pictures.render import animation, key_frames  # keeps `run` and `migrate` light
+
+    content = load_content()
+    exercises = content.catalogue.exercises
+    wanted = args.exercise.strip()
+    match = Found(wanted) if wanted in content.motions else find(wanted, exercises)
+    if not isinstance(match, Found):
+        print(f"error: {wanted!r} does not name one exercise; give one of:", file=sys.stderr)
+        for exercise in exercises:
+            print(f"  {exercise.id}  ({exercise.name})", file=sys.stderr)
+        return 2
+    motion = content.motions[match.exercise_id]
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        files = [
+            (args.out / f"{motion.exercise_id}-{number}.png", png)
+            for number, png in enumerate(key_frames(motion), start=1)
+        ]
+        files.append((args.out / f"{motion.exercise_id}.gif", animation(motion)))
+        for path, data in files:
+            path.write_bytes(data)
+            print(path)
+    except OSError as error:
+        print(f"error: cannot write the pictures in {args.out}: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _speed(text: str) -> float:
     try:
         speed = float(text)
@@ -92,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Back Care Bot: a daily back-care coach on Telegram."
     )
-    commands = parser.add_subparsers(dest="command", metavar="{run,migrate,demo}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,migrate,demo,preview}")
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("migrate", help="only upgrade the database")
     try_it = commands.add_parser(
@@ -114,6 +145,17 @@ def _parser() -> argparse.ArgumentParser:
     try_it.add_argument(
         "--files", type=Path, metavar="DIR", help="save pictures and files the bot sends here"
     )
+    look = commands.add_parser(
+        "preview",
+        help="write an exercise's pictures (PNG per position, GIF) for an author to check",
+        description="Draw an exercise's key positions and animation from content/poses.yaml "
+        "into DIR, so an author can look at an edit; needs no token and no database.",
+    )
+    look.add_argument("exercise", metavar="EXERCISE", help="an exercise id or name, e.g. bridge")
+    look.add_argument(
+        "--out", type=Path, metavar="DIR", default=Path("previews"),
+        help="where to write them (default: previews/ here)",
+    )  # fmt: skip
     return parser
 
 
@@ -122,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return demo(args)
+        if args.command == "preview":
+            return preview(args)
         migrate() if args.command == "migrate" else run()
     except (SettingsError, ContentError) as error:
         print(f"error: {error}", file=sys.stderr)

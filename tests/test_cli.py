@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -83,3 +84,37 @@ async def test_a_session_survives_sigkill(fake: BotApiEmulator, tmp_path: Path) 
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0
+
+
+def test_preview_writes_an_exercises_pictures_with_no_token_or_database(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"]}  # no BOT_TOKEN, no DATABASE_URL
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot", "preview", "brdge"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    folder = Path("previews")
+    names = ["bridge-1.png", "bridge-2.png", "bridge.gif"]
+    assert shown.stdout.splitlines() == [str(folder / name) for name in names]
+    assert sorted(p.name for p in (tmp_path / folder).iterdir()) == names
+    assert not (tmp_path / "data").exists()  # no database was made
+    out = tmp_path / "elsewhere" / "pics"
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot", "preview", "Child’s pose", "--out", str(out)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert (out / "childs_pose.gif").read_bytes().startswith(b"GIF89a")
+
+
+def test_preview_of_no_exercise_or_several_lists_the_ids(tmp_path: Path) -> None:
+    for asked in ("pose", "zumba"):
+        shown = subprocess.run(
+            [sys.executable, "-m", "bot", "preview", asked, "--out", str(tmp_path)],
+            env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert shown.returncode == 2
+        assert f"{asked!r} does not name one exercise" in shown.stderr
+        for exercise_id in ("cat_cow", "childs_pose", "seated_forward_bend"):
+            assert exercise_id in shown.stderr
+        assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.chat import ChatFile
 from bot.content.models import Content, ExerciseCatalogue, Messages
+from bot.content.poses import PosesFile
 from bot.content.triage import TriageFile
 from bot.resources import resource_path
 
@@ -25,15 +26,19 @@ class ContentError(Exception):
 def load_content(directory: Path | None = None) -> Content:
     """Load and validate every content file (the shipped ones by default)."""
     folder = directory or resource_path("content")
+    catalogue = _load(folder / "exercises.yaml", ExerciseCatalogue)
+    # Every exercise has a motion, and every motion an exercise.
+    known = {"exercise_ids": [exercise.id for exercise in catalogue.exercises]}
     return Content(
-        catalogue=_load(folder / "exercises.yaml", ExerciseCatalogue),
+        catalogue=catalogue,
         messages=_load(folder / "messages.yaml", Messages),
         triage=_load(folder / "triage.yaml", TriageFile),
         chat=_load(folder / "chat.yaml", ChatFile),
+        motions=_load(folder / "poses.yaml", PosesFile, known).by_exercise(),
     )
 
 
-def _load(path: Path, model: type[Model]) -> Model:
+def _load(path: Path, model: type[Model], context: dict[str, Any] | None = None) -> Model:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -45,7 +50,7 @@ def _load(path: Path, model: type[Model]) -> Model:
         where = f"{path}, line {mark.line + 1}" if mark else str(path)
         raise ContentError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
     try:
-        return model.model_validate(data if data is not None else {})
+        return model.model_validate(data if data is not None else {}, context=context)
     except ValidationError as error:
         first = error.errors()[0]
         location: Location = tuple(first["loc"])
@@ -81,7 +86,7 @@ def _line_of(lines: dict[Location, int], location: Location) -> int:
 
 
 def _entry_of(data: Any, location: Location) -> str:
-    """Name the list entry an error is in (", exercise 'bridge'"), if it has an id."""
+    """Name the list entry an error is in (", entry 'bridge'"), by its id or exercise."""
     node = data
     entry = ""
     for part in location:
@@ -89,6 +94,8 @@ def _entry_of(data: Any, location: Location) -> str:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(part, int) and isinstance(node, dict) and "id" in node:
-            entry = f", entry {node['id']!r}"
+        if isinstance(part, int) and isinstance(node, dict):
+            key = next((key for key in ("id", "exercise") if key in node), None)  # poses.yaml
+            if key is not None:
+                entry = f", entry {node[key]!r}"
     return entry

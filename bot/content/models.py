@@ -15,6 +15,7 @@ from bot.content.chat import ChatFile
 from bot.content.templates import Label, Template
 from bot.content.triage import TriageFile
 from bot.domain.exercises import Exercise
+from bot.domain.figure import Motion
 from bot.domain.strict import Strict
 
 
@@ -389,3 +390,4 @@ class Content(Strict):
     messages: Messages
     triage: TriageFile
     chat: ChatFile
+    motions: dict[str, Motion]  # content/poses.yaml, by exercise id: the pictures' figures
