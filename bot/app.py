@@ -64,6 +64,7 @@ from bot.handlers import (
     stretch,
 )
 from bot.handlers.accounts import on_new_message
+from bot.pictures.sending import Pictures
 from bot.reminders import dispatcher
 from bot.reminders.scheduling import keep_schedules
 from bot.runtime.clock import Clock, SystemClock
@@ -197,6 +198,9 @@ def build_application(
         timing=timing,
         flood_gate=FloodGate(timing.flood),
         user_turns=turns,
+        pictures=Pictures(
+            content, session_factory, settings.data_dir / "pictures", timing.picture_patience
+        ),
         metrics=metrics,
     )
     register_handlers(application)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -42,6 +43,7 @@ EXPECTED = {
     "METRICS_PORT": "a port number from 1 to 65535",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     "REMINDER_GRACE_MINUTES": "a whole number of minutes from 0 to 1440, like 120",
+    "DATA_DIR": "a folder the bot may keep files in, like data",
 }
 
 
@@ -86,6 +88,8 @@ class Settings(DatabaseSettings):
     # Messages a second this process sends at most, under Telegram's ~30 for one bot;
     # with several replicas, split it between them (two replicas: 15 each).
     sends_per_second: float = Field(default=30.0, gt=0, le=1000)
+    # Files the bot makes and keeps between runs (the exercise pictures, in pictures/).
+    data_dir: Path = Path("data")
 
     @field_validator("bot_token")
     @classmethod

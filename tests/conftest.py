@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import tempfile
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -43,6 +44,9 @@ QUICK = Timing(
     due_work_every=0.05, countdown_every=0.05,
     flood=FloodLimit(burst=1_000_000, per_second=1), send_budget=False,
 )  # fmt: skip
+# Bots in processes of their own keep the pictures they draw here, shared: each is drawn
+# once (named by its fingerprint), not once for every bot a test starts.
+PICTURES_DRAWN = Path(tempfile.gettempdir()) / "back-care-bot-tests"
 # Telegram's published method list (tests/data/botapi/README.md), read once per run.
 BOT_API = BotApiSpec.load(Path(__file__).parent / "data" / "botapi" / "api-10.1.json")
 
@@ -149,13 +153,14 @@ async def fresh_postgres() -> str:
 
 
 @pytest.fixture
-def settings(fake: BotApiEmulator, database_url: str) -> Settings:
+def settings(fake: BotApiEmulator, database_url: str, tmp_path: Path) -> Settings:
     # _env_file=None: a developer's own .env must not leak into the tests.
     return load_settings(
         _env_file=None,
         bot_token=TOKEN,
         telegram_base_url=fake.base_url,
         database_url=database_url,
+        data_dir=tmp_path / "data",
     )
 
 

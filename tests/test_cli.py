@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator
-from tests.conftest import TOKEN
+from tests.conftest import PICTURES_DRAWN, TOKEN
 
 
 async def start_bot_process(
@@ -21,6 +21,7 @@ async def start_bot_process(
         "BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": fake.base_url,
         "LOG_LEVEL": "DEBUG",  # the most talkative level must still not leak the token
+        "DATA_DIR": str(PICTURES_DRAWN),
         **extra,
     }
     return await asyncio.create_subprocess_exec(

@@ -217,6 +217,10 @@ async def test_a_person_tries_the_bot_in_a_terminal_onboarding_a_timed_hold_and_
     saved = Path(picture.split("[picture saved: ")[1].split("]")[0])
     assert saved.parent == files
     assert (await asyncio.to_thread(saved.read_bytes)).startswith(b"\x89PNG")
+    # Each exercise card's animation, saved as it came: Cat-Cow, Child's Pose, Bridge...
+    gifs = re.findall(r"\[picture saved: (\S+-animation\.gif)\]", terminal.screen)
+    assert len(gifs) >= 4
+    assert (await asyncio.to_thread(Path(gifs[-1]).read_bytes)).startswith(b"GIF89a")
     assert "Traceback" not in terminal.screen
     assert "You rated your back pain 2 out of 10 a few minutes ago" in terminal.screen
     assert "> /start\nBot: Hi Sam!" in terminal.screen  # typed at the prompt, shown once

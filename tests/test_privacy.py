@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import Table, func, select
 
-from bot.db.models import Base, User
+from bot.db.models import BOT_WIDE_TABLES, Base, User
 from bot.emulator import BotApiEmulator
 from bot.runtime.context import BotApplication
 from tests.conftest import Database
@@ -19,6 +19,9 @@ async def rows_about(db: Database, user_id: int) -> dict[str, int]:
     async with db.connect() as connection:
         for table in Base.metadata.sorted_tables:
             assert isinstance(table, Table)
+            if table.name in BOT_WIDE_TABLES:
+                assert "user_id" not in table.c
+                continue
             key = table.c.id if table is User.__table__ else table.c.get("user_id")
             assert key is not None, f"{table.name} has no user_id: /delete would miss it"
             counts[table.name] = int(
@@ -45,7 +48,8 @@ async def test_export_sends_a_json_file_with_everything_stored(
     assert tables["preferences"][0]["timezone"] == "Europe/Berlin"
     assert tables["preferences"][0]["reminder_time"] == "07:30:00"
     assert [(r["rating"], r["kind"]) for r in tables["pain_ratings"]] == [(2, "baseline")]
-    assert set(tables) == {table.name for table in Base.metadata.sorted_tables}
+    assert set(tables) == {t.name for t in Base.metadata.sorted_tables} - BOT_WIDE_TABLES
+    assert tables["preferences"][0]["pictures"] is True
 
 
 async def test_delete_asks_first_and_then_leaves_no_row_in_any_table(

@@ -93,6 +93,8 @@ async def test_every_flagged_message_of_the_corpus_gets_advice_and_never_an_exer
             assert_advice_only(reply, example.group)
     await newcomer.send("/stretch chest pain")  # the words after /stretch too
     assert_advice_only(await newcomer.receive(), "emergency")
+    # Nor an exercise's picture, which `receive` would pass over.
+    assert [m for m in fake.messages if m.animation is not None] == []
 
 
 async def test_chest_pain_while_idle_holds_the_routine_and_reminders(

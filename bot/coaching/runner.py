@@ -41,6 +41,7 @@ from bot.domain.session import (
     Transition,
 )
 from bot.domain.timezones import local_day, zone_info
+from bot.pictures.sending import Pictures
 from bot.runtime.countdown import Countdowns
 from bot.runtime.transport import Lane, Skipped
 
@@ -54,6 +55,7 @@ class Coach:
     content: Content
     now: datetime
     countdowns: Countdowns
+    pictures: Pictures
     lane: Lane = Lane.INTERACTIVE  # TIMER when a timer fired: nobody's reply waits on it
 
     @property
@@ -160,7 +162,7 @@ class Coach:
             lead.append(plan_text)
         outs = _led_by(lead, outs)
         await self.countdowns.settle(row.id)  # no countdown edit lands after what follows
-        await self._deliver(row, after, outs)
+        await self._deliver(row, after, outs, pictures=preferences.pictures)
         return transition
 
     async def item_for(self, user_id: int, exercise_id: str, zone_name: str) -> Item:
@@ -225,8 +227,12 @@ class Coach:
             days_in_a_row = streak(days, row.local_date)
         return Summary(minutes, days_in_a_row, reminder_text)
 
-    async def _deliver(self, row: GuidedSession, state: SessionState, outs: list[Out]) -> None:
-        """Send a transition's messages; the last carries the state's buttons."""
+    async def _deliver(
+        self, row: GuidedSession, state: SessionState, outs: list[Out], pictures: bool = False
+    ) -> None:
+        """Send a transition's messages; the last carries the state's buttons. An exercise's
+        card comes under its animation, if the user wants `pictures` (and it can be sent:
+        the text goes either way)."""
         markup = self.view.keyboard(row.id, state)
         prompt_done = False
         for index, out in enumerate(outs):
@@ -240,6 +246,8 @@ class Coach:
             if buttons is not None and not prompt_done:
                 await self._retire_prompt(row)
                 prompt_done = True
+            if out.picture is not None and pictures:
+                await self._show_picture(row.user_id, out.picture)
             text = out.text
             if out.countdown_until is not None:
                 text = self.countdowns.text(out.text, _seconds(out.countdown_until, self.now))
@@ -255,6 +263,14 @@ class Coach:
             await self._retire_prompt(row)
         # The live message id too is state: a timer may fire a moment from now.
         await self.repo.db.commit()
+
+    async def _show_picture(self, chat_id: int, exercise_id: str) -> None:
+        exercise = self.content.catalogue.by_id(exercise_id)
+        assert exercise is not None
+        caption = render(self.content.messages.stretch.picture_caption, name=exercise.name)
+        await self.pictures.show(
+            self.bot, chat_id, exercise_id, caption, now=self.now, lane=self.lane
+        )
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:
         return await self.bot.send_message(

@@ -96,7 +96,10 @@ async def fire(context: BotContext, repo: Repo, timer: DueTimer, now: datetime) 
     try:
         row = await repo.sessions.get(timer.session_id)
         assert row is not None  # the timer row cascades with its session
-        coach = Coach(context.bot, repo, services.content, now, services.countdowns, Lane.TIMER)
+        coach = Coach(
+            context.bot, repo, services.content, now, services.countdowns, services.pictures,
+            Lane.TIMER,
+        )  # fmt: skip
         await coach.fire(row, TimerFired(Timer(timer.kind), version=timer.version))
         await db.commit()
         services.metrics.timers_fired.inc()

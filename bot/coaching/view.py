@@ -48,6 +48,7 @@ class Send:
 
     text: str
     countdown_until: datetime | None = None  # a hold: a countdown line runs under the text
+    picture: str | None = None  # the id of an exercise whose animation goes first
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,8 @@ class SessionView:
         for effect in effects:
             match effect:
                 case ShowIntro(item=index):
-                    out.append(Send(self.intro(after, index)))
+                    exercise_id = after.plan[index].exercise_id
+                    out.append(Send(self.intro(after, index), picture=exercise_id))
                 case BeginHold(item=index, block=block, until=until):
                     out.append(Send(self.hold(after, index, block), until))
                 case HoldDone(item=index, block=block):

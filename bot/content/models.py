@@ -112,7 +112,7 @@ class PreferenceTexts(Strict):
     not_paused: Annotated[str, T("summary")]
     pause_while_off: Annotated[str, T()]
     stopped: Annotated[str, T()]
-    settings: Annotated[str, T("time", "zone", "days", "status", "summary")]
+    settings: Annotated[str, T("time", "zone", "days", "status", "summary", "pictures")]
     status_on: Annotated[str, T()]
     summary_on: Annotated[str, T("day")]
     summary_off: Annotated[str, T()]
@@ -120,6 +120,12 @@ class PreferenceTexts(Strict):
     summary_off_button: Annotated[str, L()]
     summary_turned_on: Annotated[str, T("day")]
     summary_turned_off: Annotated[str, T()]
+    pictures_on: Annotated[str, T()]
+    pictures_off: Annotated[str, T()]
+    pictures_on_button: Annotated[str, L()]
+    pictures_off_button: Annotated[str, L()]
+    pictures_turned_on: Annotated[str, T()]
+    pictures_turned_off: Annotated[str, T()]
     status_paused_until: Annotated[str, T("date")]
     status_paused: Annotated[str, T()]
     status_stopped: Annotated[str, T()]
@@ -300,6 +306,7 @@ class ReminderTexts(Strict):
 
 
 class StretchTexts(Strict):
+    picture_caption: Annotated[str, T("name")]  # over the exercise's animation
     card: Annotated[str, T("name", "purpose", "steps", "dose", "safety")]
     do_button: Annotated[str, L()]
     all_button: Annotated[str, L()]

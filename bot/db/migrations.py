@@ -17,7 +17,7 @@ from bot.resources import resource_path
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0008"  # the newest revision in alembic/versions (tests/test_db.py checks it)
+HEAD = "0009"  # the newest revision in alembic/versions (tests/test_db.py checks it)
 
 
 def alembic_config(database_url: str | None = None) -> Config:

@@ -100,6 +100,8 @@ class Preferences(Base):
     weekly_summary: Mapped[bool] = mapped_column(default=True)
     summary_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)
     next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Exercise pictures with the cards; off: text only (slow or metered connections).
+    pictures: Mapped[bool] = mapped_column(default=True)
 
 
 class PainRating(Base):
@@ -206,3 +208,22 @@ class SafetyFlag(Base):
     tier: Mapped[str] = mapped_column(String(16))  # bot.domain.triage.Tier
     flagged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Tables that hold nothing about any person (export and /delete pass them by); every
+# other table has a `user_id` (tests/test_privacy.py checks both).
+BOT_WIDE_TABLES = frozenset({"telegram_files"})
+
+
+class TelegramFile(Base):
+    """A file this bot has uploaded once, and the file_id Telegram gave it, to send it
+    again by id. Ids are per bot, so the bot's id is part of the key; `fingerprint`
+    names the content it was made from, so a changed picture is uploaded afresh."""
+
+    __tablename__ = "telegram_files"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)  # "bridge.gif"
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.files import FileRepo
 from bot.db.guided import SessionRepo
 from bot.db.models import GuidedSession, Preferences, ReminderDelivery, User
 from bot.db.pain import PainRepo
@@ -55,3 +56,4 @@ class Repo:
         self.sessions = SessionRepo(db)
         self.reminders = ReminderRepo(db)
         self.safety = SafetyRepo(db)
+        self.files = FileRepo(db)

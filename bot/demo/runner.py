@@ -62,6 +62,7 @@ async def run_demo(options: DemoOptions) -> int:
                     admin_ids=frozenset(),
                     webhook_url=None,
                     metrics_port=None,
+                    data_dir=Path(scratch),
                 )
                 timing = Timing().at_speed(options.speed)
                 application = build_application(settings, load_content(), clock, timing)

@@ -53,6 +53,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         await onboarding.on_typed(update, context, waiting, text)
     elif not (
         await settings.on_typed_summary(update, context, waiting, text)
+        or await settings.on_typed_pictures(update, context, waiting, text)
         or await session.on_typed(update, context, waiting, text)
         or await reminders.on_typed(update, context, waiting, text)
     ):

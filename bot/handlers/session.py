@@ -43,7 +43,10 @@ EVENTS: dict[str, type[Event]] = {
 
 def coach(context: BotContext) -> Coach:
     services = context.services
-    return Coach(context.bot, context.repo, context.content, context.now(), services.countdowns)
+    return Coach(
+        context.bot, context.repo, context.content, context.now(), services.countdowns,
+        services.pictures,
+    )  # fmt: skip
 
 
 async def todays_open_session(

@@ -53,6 +53,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
             if preferences.weekly_summary
             else texts.summary_off
         ),
+        pictures=Html(texts.pictures_on if preferences.pictures else texts.pictures_off),
     )
     paused = is_paused(context.now(), preferences.paused_at, preferences.paused_until)
     markup = keyboard(
@@ -72,6 +73,11 @@ async def settings_command(update: Update, context: BotContext) -> None:
             (texts.summary_off_button, _data("summary_off"))
             if preferences.weekly_summary
             else (texts.summary_on_button, _data("summary_on"))
+        ],
+        [
+            (texts.pictures_off_button, _data("pictures_off"))
+            if preferences.pictures
+            else (texts.pictures_on_button, _data("pictures_on"))
         ],
         [(texts.export_button, _data("export")), (texts.delete_button, _data("delete"))],
     )
@@ -117,6 +123,33 @@ async def set_weekly_summary(
     await send(update, render(texts.summary_turned_on, day=day) if on else texts.summary_turned_off)
 
 
+PICTURE_WORDS = {
+    "pictures off": False, "no pictures": False, "text only": False, "turn pictures off": False,
+    "pictures on": True, "show pictures": True, "turn pictures on": True,
+}  # fmt: skip
+
+
+async def on_typed_pictures(
+    update: Update, context: BotContext, preferences: Preferences, text: str
+) -> bool:
+    """ "pictures off" / "text only" / "pictures on", typed: the settings button's
+    equivalent."""
+    on = PICTURE_WORDS.get(normalise(text))
+    if on is None:
+        return False
+    await set_pictures(update, context, preferences, on)
+    return True
+
+
+async def set_pictures(
+    update: Update, context: BotContext, preferences: Preferences, on: bool
+) -> None:
+    """Exercise pictures on, or text only (the settings button, or typed)."""
+    preferences.pictures = on
+    texts = context.content.messages.preferences
+    await send(update, texts.pictures_turned_on if on else texts.pictures_turned_off)
+
+
 async def on_settings_button(update: Update, context: BotContext) -> None:
     """A /settings button does what its command does without an argument."""
     account = await require_account(update, context)
@@ -149,6 +182,8 @@ SETTINGS: dict[str, Action] = {
     "delete": lambda u, c, a: privacy.ask_delete(u, c, a.preferences),
     "summary_on": lambda u, c, a: set_weekly_summary(u, c, a.preferences, True),
     "summary_off": lambda u, c, a: set_weekly_summary(u, c, a.preferences, False),
+    "pictures_on": lambda u, c, a: set_pictures(u, c, a.preferences, True),
+    "pictures_off": lambda u, c, a: set_pictures(u, c, a.preferences, False),
 }
 
 

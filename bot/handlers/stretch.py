@@ -40,12 +40,19 @@ def card(context: BotContext, exercise: Exercise) -> str:
 
 
 async def send_card(update: Update, context: BotContext, exercise: Exercise) -> None:
-    """The card with Do it now; while a red flag waits for a professional, no card."""
+    """The card with Do it now, under the exercise's animation unless the user turned
+    pictures off; while a red flag waits for a professional, no card."""
     account = await find_account(update, context)
     if account is not None and account.preferences.onboarding_step in AWAITING_CLEARANCE:
         await send(update, context.content.messages.session.not_cleared)
         return
     texts = context.content.messages.stretch
+    if account is None or account.preferences.pictures:
+        assert update.effective_chat is not None
+        caption = render(texts.picture_caption, name=exercise.name)
+        await context.services.pictures.show(
+            context.bot, update.effective_chat.id, exercise.id, caption, now=context.now()
+        )
     markup = InlineKeyboardMarkup(
         [[_button(texts.do_button, "do", exercise.id), _button(texts.all_button, "all")]]
     )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.content import Content
 from bot.domain.flood import FloodGate, FloodLimit
+from bot.pictures.sending import Pictures
 from bot.runtime.clock import Clock
 from bot.runtime.countdown import Countdowns
 from bot.runtime.monitoring import Metrics
@@ -25,6 +26,9 @@ class Timing:
     due_work_every: float = 1.0  # seconds between looks for due timers
     countdown_every: float = 5.0  # seconds between edits of a hold's countdown
     request_timeout: float = 5.0  # seconds to wait for the Bot API's answer to a call
+    # Seconds an exercise's picture may take to send (retries and all) before its card's
+    # text goes without it.
+    picture_patience: float = 10.0
     flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
     # Keep to SENDS_PER_SECOND (off in tests that send at machine speed to an emulator
     # without Telegram's overall limit).
@@ -55,4 +59,5 @@ class Services:
     timing: Timing
     flood_gate: FloodGate
     user_turns: UserTurns
+    pictures: Pictures
     metrics: Metrics = field(default_factory=Metrics)

@@ -46,8 +46,8 @@ UNTOUCHED = {"getUpdates"}  # PTB's polling loop has its own retries
 
 # What Telegram counts against the bot's ~30 messages a second.
 COUNTED = {
-    "sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup",
-    "editMessageCaption",
+    "sendMessage", "sendPhoto", "sendDocument", "sendAnimation", "editMessageText",
+    "editMessageReplyMarkup", "editMessageCaption",
 }  # fmt: skip
 
 JsonResult = bool | dict[str, Any] | list[dict[str, Any]]

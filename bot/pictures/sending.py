@@ -1,0 +1,178 @@
+"""Sending an exercise's animation: drawn once, uploaded to Telegram once, then by file_id.
+
+Telegram asks bots to send a file they have sent before by its `file_id` rather
+than uploading it again. So each animation is drawn on first use (kept in memory
+and in the data folder), uploaded with the first card that shows it, and its
+file_id stored per bot in the database (`telegram_files`); every later card, for
+anyone and from any replica, sends that id. A changed pose changes the picture's
+fingerprint, and a changed picture is uploaded afresh; so is one whose id
+Telegram refuses.
+
+A picture is a help, never a step of the session: `show` reports a failure and
+returns False, and the caller sends the card's text regardless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import InputFile, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ExtBot
+
+from bot.content import Content
+from bot.db.files import FileRepo
+from bot.domain.figure import Motion
+from bot.pictures import render
+
+logger = logging.getLogger(__name__)
+
+_DRAWN: dict[str, bytes] = {}  # fingerprint -> GIF: the same poses always draw the same bytes
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str  # "bridge.gif": the file's name, and its key among the stored ids
+    fingerprint: str  # of the poses and the drawing style it was made from
+    motion: Motion
+
+
+class Pictures:
+    """Each exercise's animation, for the chats that want pictures."""
+
+    def __init__(
+        self,
+        content: Content,
+        session_factory: async_sessionmaker[AsyncSession],
+        folder: Path | None = None,
+        patience: float = 10.0,
+    ) -> None:
+        self.content = content
+        self.session_factory = session_factory
+        self.folder = folder  # where drawn files are kept between runs; None: memory only
+        self.patience = patience  # seconds a send may take before the text goes without it
+        self._uploads: dict[str, asyncio.Lock] = {}  # one upload of a file at a time
+        self.uploads = 0  # files this process has uploaded (for the logs and tests)
+
+    def picture(self, exercise_id: str) -> Picture | None:
+        motion = self.content.motions.get(exercise_id)
+        if motion is None:
+            return None
+        return Picture(f"{exercise_id}.gif", render.fingerprint(motion), motion)
+
+    async def data(self, picture: Picture) -> bytes:
+        """The file's bytes: from memory, from the data folder, or drawn now (in a thread:
+        drawing takes about a second, and the bot goes on serving meanwhile)."""
+        drawn = _DRAWN.get(picture.fingerprint)
+        if drawn is None:  # kept by the thread, even if this send stops waiting for it
+            drawn = await asyncio.to_thread(_draw, picture, self._path(picture))
+        return drawn
+
+    def _path(self, picture: Picture) -> Path | None:
+        if self.folder is None:
+            return None
+        stem = picture.name.rsplit(".", 1)[0]
+        return self.folder / f"{stem}-{picture.fingerprint[:16]}.gif"
+
+    async def show(
+        self, bot: ExtBot[Any], chat_id: int, exercise_id: str, caption: str, *,
+        now: datetime, lane: object = None,
+    ) -> bool:  # fmt: skip
+        """Send the exercise's animation with `caption` (HTML). False if there is none or
+        it could not be sent in time: the reason is logged, and the text goes without it."""
+        picture = self.picture(exercise_id)
+        if picture is None:
+            return False
+        try:
+            sending = self._send(bot, chat_id, picture, caption, now, lane)
+            await asyncio.wait_for(sending, self.patience)
+        except TimeoutError:
+            logger.warning(
+                "the picture %s took over %s s: sent without", picture.name, self.patience
+            )
+            return False
+        except Forbidden:
+            raise  # blocked: as for any send, the bot stops writing to them
+        except TelegramError as error:
+            logger.warning("the picture %s was not sent to %s: %s", picture.name, chat_id, error)
+            return False
+        except Exception:  # drawing or the database failed: the text must still go
+            logger.exception("the picture %s was not sent to %s", picture.name, chat_id)
+            return False
+        return True
+
+    async def _send(
+        self, bot: ExtBot[Any], chat_id: int, picture: Picture, caption: str, now: datetime,
+        lane: object,
+    ) -> Message:  # fmt: skip
+        options: dict[str, Any] = {"caption": caption, "parse_mode": ParseMode.HTML}
+        if lane is not None:
+            options["rate_limit_args"] = lane
+        file_id = await self._stored(bot.id, picture)
+        if file_id is not None:
+            try:
+                return await bot.send_animation(chat_id, file_id, **options)
+            except BadRequest as error:  # the id is no longer good: upload again
+                logger.info("file_id of %s refused (%s): uploading again", picture.name, error)
+                await self._forget(bot.id, picture)
+        lock = self._uploads.setdefault(picture.name, asyncio.Lock())
+        async with lock:  # at the morning peak, many first cards at once: one upload
+            file_id = await self._stored(bot.id, picture)
+            if file_id is not None:
+                return await bot.send_animation(chat_id, file_id, **options)
+            data = await self.data(picture)
+            message = await bot.send_animation(
+                chat_id, InputFile(data, filename=picture.name), **options
+            )
+            self.uploads += 1
+            if message.animation is not None:
+                await self._remember(bot.id, picture, message.animation.file_id, now)
+            return message
+
+    async def _stored(self, bot_id: int, picture: Picture) -> str | None:
+        async with self.session_factory() as db:
+            return await FileRepo(db).file_id(bot_id, picture.name, picture.fingerprint)
+
+    async def _remember(self, bot_id: int, picture: Picture, file_id: str, now: datetime) -> None:
+        async with self.session_factory() as db:
+            await FileRepo(db).remember(bot_id, picture.name, picture.fingerprint, file_id, now)
+            try:
+                await db.commit()
+            except IntegrityError:  # another replica stored its upload first: as good
+                logger.debug("%s: another process stored its file_id first", picture.name)
+
+    async def _forget(self, bot_id: int, picture: Picture) -> None:
+        async with self.session_factory() as db:
+            await FileRepo(db).forget(bot_id, picture.name)
+            await db.commit()
+
+
+def _draw(picture: Picture, path: Path | None) -> bytes:
+    """Read the drawn file from the data folder, or draw it and keep it there."""
+    if path is not None and path.is_file():
+        drawn = path.read_bytes()
+    else:
+        drawn = render.animation(picture.motion)
+        if path is not None:
+            _write(path, drawn)
+    _DRAWN[picture.fingerprint] = drawn
+    return drawn
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all: another process may be reading the folder."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{id(data)}.part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:  # a read-only data folder: drawn again next start, no harm
+        logger.warning("could not keep the picture %s: %s", path, error)
