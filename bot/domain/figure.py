@@ -296,7 +296,7 @@ def misfit(motion: Motion, samples: int = 12) -> str | None:
             left, right, top = outline(figure)
             if step == 0 and position.arrow is not None:
                 shaft = arrow_shaft(figure, position.arrow)
-                top = max(top, max(p.y for p in shaft) + ARROW_HEAD / 2)
+                top = max(top, max(p.y for p in shaft) + ARROW_HEAD * 0.6)
             shift = where - figure.point(motion.anchor).x
             left, right = left + shift, right + shift
             what = (

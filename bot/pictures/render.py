@@ -150,7 +150,7 @@ def _frame(pose: Pose, label: str, arrow: Arrow | None, placing: _Placing) -> Im
     # figure that still reached the label would be cut rather than fail.
     _, _, highest = outline(figure)
     if shaft is not None:
-        highest = max(highest, shaft[0].y + ARROW_HEAD, shaft[1].y + ARROW_HEAD)
+        highest = max(highest, shaft[0].y, shaft[1].y) + ARROW_HEAD * 0.6  # as misfit()
     top = max(LABEL_BAND, math.floor(FLOOR - highest * BODY - 6))
     s = SCALE
 
