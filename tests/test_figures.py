@@ -21,6 +21,7 @@ from bot.content import ContentError, load_content
 from bot.domain.figure import (
     LIMB_WIDTH,
     TRUNK_WIDTH,
+    Arm,
     Joints,
     KeyPosition,
     Motion,
@@ -29,6 +30,7 @@ from bot.domain.figure import (
     bend,
     between,
     joints,
+    misfit,
 )
 from bot.pictures import render
 from bot.resources import resource_path
@@ -165,20 +167,46 @@ def test_the_fingerprint_includes_the_style(monkeypatch: pytest.MonkeyPatch) -> 
     assert render.fingerprint(MOTIONS["bridge"]) != before
 
 
-def test_every_label_fits_and_a_figure_that_leaves_the_picture_is_refused() -> None:
+def test_every_motion_fits_the_stage_and_a_long_label_is_drawn_smaller() -> None:
     for motion in MOTIONS.values():
+        assert misfit(motion) is None
         for key in motion.positions:
             assert len(key.label) <= 40
     wide = dataclasses.replace(MOTIONS["bridge"].positions[0], label="W" * 40)
-    with pytest.raises(ValueError, match="too wide"):
-        render.key_frames(dataclasses.replace(MOTIONS["bridge"], positions=(wide, wide)))
-    kneel = MOTIONS["childs_pose"].positions[0]  # kneeling tall, and now arms up too
-    arms_up = dataclasses.replace(
-        kneel.pose, near_arm=dataclasses.replace(kneel.pose.near_arm, upper=90, lower=90)
+    (png,) = render.key_frames(dataclasses.replace(MOTIONS["bridge"], positions=(wide,)))
+    assert Image.open(io.BytesIO(png)).size == (640, 400)
+
+
+def test_a_pose_that_leaves_the_picture_is_refused_at_load(content_copy: Path) -> None:
+    path = content_copy / "poses.yaml"
+    _edit(
+        path, "          arms: {upper: -80, lower: -70}", "          arms: {upper: 90, lower: 90}"
     )
-    tall = dataclasses.replace(kneel, pose=arms_up)
-    with pytest.raises(ValueError, match="does not fit"):
-        render.key_frames(dataclasses.replace(MOTIONS["childs_pose"], positions=(tall, tall)))
+    with pytest.raises(ContentError) as error:
+        load_content(content_copy)
+    assert str(error.value).startswith(
+        f"{path}, line {_line_of(path, '- exercise: childs_pose')}, entry 'childs_pose': "
+        "motions.1: position 1 ('Kneel, knees apart') is 0."
+    )
+    assert str(error.value).endswith("body heights too tall for the picture: change its angles")
+
+
+def test_a_move_that_sweeps_out_of_the_picture_is_refused() -> None:
+    kneel = MOTIONS["childs_pose"].positions[0]
+
+    def arms(angle: float) -> KeyPosition:
+        straight = Arm(upper=angle, lower=angle)
+        return dataclasses.replace(
+            kneel, pose=dataclasses.replace(kneel.pose, near_arm=straight, far_arm=straight)
+        )
+
+    # Arms forward, then back: each position fits, but the arms swing up past the label.
+    motion = dataclasses.replace(MOTIONS["childs_pose"], positions=(arms(10), arms(170)))
+    problem = misfit(motion)
+    assert problem is not None
+    assert problem.startswith("the move from position 1 to 2 is 0.")
+    assert problem.endswith("body heights too tall for the picture")
+    assert misfit(dataclasses.replace(motion, positions=(arms(10), arms(-10)))) is None
 
 
 def test_a_move_eases_between_the_positions() -> None:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from bot.domain.figure import JOINT_NAMES, Arm, Arrow, KeyPosition, Leg, Motion, Pose
+from bot.domain.figure import JOINT_NAMES, Arm, Arrow, KeyPosition, Leg, Motion, Pose, misfit
 from bot.domain.strict import Strict
 
 Angle = Annotated[float, Field(ge=-360, le=360)]
@@ -127,6 +127,13 @@ class MotionSpec(Strict):
         if known is not None and exercise not in known:
             raise ValueError(f"{exercise!r} is not an exercise in exercises.yaml")
         return exercise
+
+    @model_validator(mode="after")
+    def _fits(self) -> Self:
+        problem = misfit(self.motion())
+        if problem is not None:
+            raise ValueError(f"{problem}: change its angles")
+        return self
 
     def motion(self) -> Motion:
         return Motion(

@@ -42,6 +42,12 @@ FOOT = 0.105  # ankle to toes
 TRUNK_WIDTH = 0.075
 LIMB_WIDTH = 0.04
 SPINE_SAMPLES = 13  # points along the drawn spine, hip first
+# The stage every picture shows, in body heights: the mat's width across, and from the
+# mat up to the label. The renderer scales it to pixels; content that leaves it is refused.
+STAGE_WIDTH = 1.58
+STAGE_HEIGHT = 0.76
+# An arrow: its distance from the joint's edge, its length and its head, in body heights.
+ARROW_GAP, ARROW_LENGTH, ARROW_HEAD = 0.04, 0.12, 0.045
 
 ANGLE_NAMES = ("head", "trunk", "upper", "lower", "thigh", "shin", "foot")
 
@@ -214,6 +220,96 @@ def joints(pose: Pose) -> Joints:
         far_ankle=far_ankle,
         far_toe=_step(far_ankle, pose.far_leg.foot, FOOT),
     )
+
+
+def grounded(pose: Pose) -> Joints:
+    """The joints with the lowest point, thickness included, on the floor (y = 0)."""
+    figure = joints(pose)
+    return figure.moved(0.0, -figure.lowest())
+
+
+_LIMB_POINTS = (
+    "near_elbow", "near_hand", "far_elbow", "far_hand", "near_knee", "near_ankle",
+    "near_toe", "far_knee", "far_ankle", "far_toe",
+)  # fmt: skip
+
+
+def outline(figure: Joints) -> tuple[float, float, float]:
+    """The left, right and top edges of everything drawn, thickness included."""
+    limbs = [figure.point(name) for name in _LIMB_POINTS]
+    left = min(
+        min(p.x for p in figure.spine) - TRUNK_WIDTH / 2,
+        min(p.x for p in limbs) - LIMB_WIDTH / 2,
+        figure.head.x - HEAD_RADIUS,
+    )
+    right = max(
+        max(p.x for p in figure.spine) + TRUNK_WIDTH / 2,
+        max(p.x for p in limbs) + LIMB_WIDTH / 2,
+        figure.head.x + HEAD_RADIUS,
+    )
+    top = max(
+        max(p.y for p in figure.spine) + TRUNK_WIDTH / 2,
+        max(p.y for p in limbs) + LIMB_WIDTH / 2,
+        figure.head.y + HEAD_RADIUS,
+    )
+    return left, right, top
+
+
+def arrow_shaft(figure: Joints, arrow: Arrow) -> tuple[Point, Point]:
+    """The arrow's tail and tip: beside the joint, pointing away (or, `into`, at it)."""
+    unit = direction(arrow.direction)
+    joint = figure.point(arrow.joint)
+    if arrow.joint == "head":
+        edge = HEAD_RADIUS
+    elif arrow.joint in ("hip", "shoulder", "mid_spine"):
+        edge = TRUNK_WIDTH / 2
+    else:
+        edge = LIMB_WIDTH / 2
+    gap = ARROW_GAP + edge
+    sign = -1.0 if arrow.into else 1.0
+    near = Point(joint.x + sign * unit.x * gap, joint.y + sign * unit.y * gap)
+    far = Point(near.x + sign * unit.x * ARROW_LENGTH, near.y + sign * unit.y * ARROW_LENGTH)
+    return (far, near) if arrow.into else (near, far)
+
+
+def anchor_x(motion: Motion) -> float:
+    """Where the anchor joint stands on the stage (0 = the middle), for every frame:
+    the key positions, anchor on anchor, are centred together."""
+    low, high = math.inf, -math.inf
+    for position in motion.positions:
+        figure = grounded(position.pose)
+        left, right, _ = outline(figure)
+        x = figure.point(motion.anchor).x
+        low, high = min(low, left - x), max(high, right - x)
+    return -(low + high) / 2
+
+
+def misfit(motion: Motion, samples: int = 12) -> str | None:
+    """Why the motion would not fit on the stage, at a key position or in a move."""
+    where = anchor_x(motion)
+    count = len(motion.positions)
+    for index, position in enumerate(motion.positions):
+        following = motion.positions[(index + 1) % count]
+        for step in range(samples):
+            pose = between(position.pose, following.pose, step / samples)
+            figure = grounded(pose)
+            left, right, top = outline(figure)
+            if step == 0 and position.arrow is not None:
+                shaft = arrow_shaft(figure, position.arrow)
+                top = max(top, max(p.y for p in shaft) + ARROW_HEAD * 0.6)
+            shift = where - figure.point(motion.anchor).x
+            left, right = left + shift, right + shift
+            what = (
+                f"position {index + 1} ({position.label!r})"
+                if step == 0
+                else f"the move from position {index + 1} to {(index + 1) % count + 1}"
+            )
+            if top > STAGE_HEIGHT:
+                over = top - STAGE_HEIGHT
+                return f"{what} is {over:.2f} body heights too tall for the picture"
+            if right - left > STAGE_WIDTH or max(-left, right) > STAGE_WIDTH / 2:
+                return f"{what} is too wide for the picture"
+    return None
 
 
 def ease(t: float) -> float:

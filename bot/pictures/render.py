@@ -22,32 +22,33 @@ from functools import cache, lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.domain.figure import (
+    ARROW_HEAD,
     HEAD_RADIUS,
     LIMB_WIDTH,
     TRUNK_WIDTH,
     Arrow,
-    Joints,
     KeyPosition,
     Motion,
     Point,
     Pose,
+    anchor_x,
+    arrow_shaft,
     between,
-    direction,
-    joints,
+    grounded,
+    outline,
 )
 
 STYLE = "1"  # bump whenever the drawing changes: cached uploads are keyed on it
 WIDTH, HEIGHT = 640, 400
 SCALE = 3  # drawn this many times larger, then downsampled
-BODY = 390.0  # pixels per body height (at 1x)
+BODY = 390.0  # pixels per body height (at 1x): the stage (figure.py) is 616 x 296 px
 FLOOR = 358.0  # the top of the mat, y in pixels from the top (at 1x)
 MAT_DEPTH = 12.0
 MARGIN = 24.0
 LABEL_BAND = 56  # the label's rows at the top (1x); the figure stays below them
 LABEL_TOP = 18.0
 LABEL_SIZE = 22
-ARROW_GAP, ARROW_LENGTH = 0.04, 0.12  # body heights
-ARROW_WIDTH, ARROW_HEAD = 0.016, 0.045
+ARROW_WIDTH = 0.016  # body heights
 HALO = 2.5  # pixels (1x) of background around a near limb
 MOVE_FRAME_MS = 80  # 12.5 frames a second while moving
 Colour = tuple[int, int, int]
@@ -80,7 +81,7 @@ def animation_seconds(motion: Motion) -> float:
 
 def key_frames(motion: Motion) -> list[bytes]:
     """One PNG per key position, in order, each with its label and arrow."""
-    placing = _Placing.of(motion)
+    placing = _Placing(motion.anchor, anchor_x(motion))
     pictures = []
     for position in motion.positions:
         image = _frame(position.pose, position.label, position.arrow, placing)
@@ -92,7 +93,7 @@ def key_frames(motion: Motion) -> list[bytes]:
 
 def animation(motion: Motion) -> bytes:
     """A looping GIF: each position held for its time, eased moves between them."""
-    placing = _Placing.of(motion)
+    placing = _Placing(motion.anchor, anchor_x(motion))
     images: list[Image.Image] = []
     durations: list[int] = []
     for image, milliseconds in _frames(motion, placing):
@@ -133,61 +134,29 @@ def _frames(motion: Motion, placing: _Placing) -> Iterator[tuple[Image.Image, in
 
 @dataclasses.dataclass(frozen=True)
 class _Placing:
-    """Where the anchor joint sits on the canvas, the same for every frame of a motion."""
+    """The anchor joint's x on the stage (body heights, 0 = the middle), every frame."""
 
     anchor: str
-    x: float  # canvas pixels (1x)
-
-    @staticmethod
-    def of(motion: Motion) -> _Placing:
-        low, high = math.inf, -math.inf
-        for position in motion.positions:
-            figure = _grounded(position.pose)
-            dx = -figure.point(motion.anchor).x
-            left, right = _extent(figure)
-            low, high = min(low, left + dx), max(high, right + dx)
-        middle = (low + high) / 2 * BODY
-        return _Placing(motion.anchor, WIDTH / 2 - middle)
-
-
-def _grounded(pose: Pose) -> Joints:
-    figure = joints(pose)
-    return figure.moved(0.0, -figure.lowest())
-
-
-def _extent(figure: Joints) -> tuple[float, float]:
-    xs = [p.x for p in (*figure.spine, *(figure.point(n) for n in _LIMB_POINTS))]
-    left = min(min(xs) - LIMB_WIDTH / 2, figure.head.x - HEAD_RADIUS)
-    right = max(max(xs) + LIMB_WIDTH / 2, figure.head.x + HEAD_RADIUS)
-    return left, right
-
-
-_LIMB_POINTS = (
-    "near_elbow", "near_hand", "far_elbow", "far_hand", "near_knee", "near_ankle",
-    "near_toe", "far_knee", "far_ankle", "far_toe",
-)  # fmt: skip
+    x: float
 
 
 def _frame(pose: Pose, label: str, arrow: Arrow | None, placing: _Placing) -> Image.Image:
     """One picture: the label's band (drawn once per label) over the figure's band."""
-    figure = _grounded(pose)
-    dx = placing.x / BODY - figure.point(placing.anchor).x
-    shaft = _arrow_shaft(figure, arrow) if arrow is not None else None
-    # Only the rows the figure can reach are drawn large: the rest is plain background.
-    highest = max(
-        figure.head.y + HEAD_RADIUS,
-        max(p.y for p in figure.spine) + TRUNK_WIDTH / 2,
-        max(figure.point(n).y for n in _LIMB_POINTS) + LIMB_WIDTH / 2,
-        max(shaft[0].y, shaft[1].y) + ARROW_HEAD if shaft else 0.0,
-    )
-    top = math.floor(FLOOR - highest * BODY - 6)
-    left, right = (dx + edge for edge in _extent(figure))
-    if top < LABEL_BAND or left * BODY < MARGIN / 2 or right * BODY > WIDTH - MARGIN / 2:
-        raise ValueError(f"{label!r}: the figure does not fit in the picture")
+    figure = grounded(pose)
+    dx = placing.x - figure.point(placing.anchor).x
+    shaft = arrow_shaft(figure, arrow) if arrow is not None else None
+    # Only the rows the figure reaches are drawn large: the rest is plain background.
+    # Content that would leave the stage is refused when loaded (figure.misfit); a
+    # figure that still reached the label would be cut rather than fail.
+    _, _, highest = outline(figure)
+    if shaft is not None:
+        highest = max(highest, shaft[0].y, shaft[1].y) + ARROW_HEAD * 0.6  # as misfit()
+    top = max(LABEL_BAND, math.floor(FLOOR - highest * BODY - 6))
+    top -= top % 2  # so the band's pixels line up with _smaller's 2x2 boxes, frame to frame
     s = SCALE
 
     def at(p: Point) -> tuple[float, float]:
-        return ((p.x + dx) * BODY * s, (FLOOR - top - p.y * BODY) * s)
+        return ((WIDTH / 2 + (p.x + dx) * BODY) * s, (FLOOR - top - p.y * BODY) * s)
 
     band = Image.new("RGB", (WIDTH * s, (HEIGHT - top) * s), BACKGROUND)
     draw = ImageDraw.Draw(band)
@@ -225,7 +194,8 @@ def _frame(pose: Pose, label: str, arrow: Arrow | None, placing: _Placing) -> Im
 
 def _smaller(image: Image.Image) -> Image.Image:
     """SCALE times smaller: a box filter halves it, LANCZOS does the rest (much faster
-    than LANCZOS all the way, and as sharp)."""
+    than LANCZOS all the way, and as sharp). A band cut at an even row (1x) gives the
+    same pixels as the whole picture would there, so still parts never shimmer."""
     size = (image.width // SCALE, image.height // SCALE)
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.5)
 
@@ -234,28 +204,16 @@ def _smaller(image: Image.Image) -> Image.Image:
 def _label_band(text: str) -> Image.Image:
     band = Image.new("RGB", (WIDTH * SCALE, LABEL_BAND * SCALE), BACKGROUND)
     draw = ImageDraw.Draw(band)
-    font = _font()
+    size = LABEL_SIZE
+    font = _font(size)
     left, top, right, _ = draw.textbbox((0, 0), text, font=font)
-    if right - left > (WIDTH - 2 * MARGIN) * SCALE:
-        raise ValueError(f"{text!r}: the label is too wide for the picture; shorten it")
+    while right - left > (WIDTH - 2 * MARGIN) * SCALE and size > 12:
+        size -= 1  # content keeps labels short; an unusually wide one is drawn smaller
+        font = _font(size)
+        left, top, right, _ = draw.textbbox((0, 0), text, font=font)
     x = (WIDTH * SCALE - (right - left)) / 2 - left
     draw.text((x, LABEL_TOP * SCALE - top), text, font=font, fill=TEXT)
     return _smaller(band)
-
-
-def _arrow_shaft(figure: Joints, arrow: Arrow) -> tuple[Point, Point]:
-    """Tail and tip, in body units: beside the joint, away from it or (into) toward it."""
-    unit = direction(arrow.direction)
-    joint = figure.point(arrow.joint)
-    thick = arrow.joint in ("hip", "shoulder", "mid_spine")
-    gap = ARROW_GAP + (TRUNK_WIDTH / 2 if thick else LIMB_WIDTH / 2)
-    if arrow.joint == "head":
-        gap = ARROW_GAP + HEAD_RADIUS
-    near = Point(joint.x + unit.x * gap, joint.y + unit.y * gap)
-    if arrow.into:
-        near = Point(joint.x - unit.x * gap, joint.y - unit.y * gap)
-        return Point(near.x - unit.x * ARROW_LENGTH, near.y - unit.y * ARROW_LENGTH), near
-    return near, Point(near.x + unit.x * ARROW_LENGTH, near.y + unit.y * ARROW_LENGTH)
 
 
 def _draw_arrow(
@@ -310,8 +268,8 @@ def _disc(
 
 
 @cache
-def _font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=LABEL_SIZE * SCALE)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size * SCALE)
 
 
 @cache
