@@ -14,6 +14,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import PIL
 import pytest
 from PIL import Image, ImageSequence
 
@@ -145,6 +146,26 @@ def test_the_same_motion_gives_the_same_bytes_here_and_in_a_fresh_process() -> N
     )
     assert shown.returncode == 0, shown.stderr
     assert dict(line.split() for line in shown.stdout.splitlines()) == first
+
+
+# What the shipped poses draw, pinned: the bytes of every GIF and PNG, in exercise order.
+# Telegram file_ids and the drawn files are kept by fingerprint (poses + STYLE), so a
+# drawing that changes without a new STYLE would leave old pictures in use. If this fails
+# after a change to render.py, bump render.STYLE and pin the new digest; after a Pillow
+# upgrade, pin it for that version.
+PINNED = {"style": "2", "pillow": "13.0.0",
+          "sha256": "12875ec67a552e20d600f1d33947844e6c5429ff0cb3eba9feb401e40d3070f2"}  # fmt: skip
+
+
+def test_the_drawings_are_pinned_to_the_style() -> None:
+    if PIL.__version__ != PINNED["pillow"]:
+        pytest.skip(f"pinned under Pillow {PINNED['pillow']}, this is {PIL.__version__}")
+    everything = hashlib.sha256()
+    for exercise_id in sorted(IDS):
+        gif, pngs = drawn(exercise_id)
+        for data in (gif, *pngs):
+            everything.update(data)
+    assert (render.STYLE, everything.hexdigest()) == (PINNED["style"], PINNED["sha256"])
 
 
 def test_the_fingerprint_changes_exactly_when_the_picture_would() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -38,7 +39,7 @@ from bot.domain.figure import (
     outline,
 )
 
-STYLE = "1"  # bump whenever the drawing changes: cached uploads are keyed on it
+STYLE = "2"  # bump whenever the drawing changes: cached uploads are keyed on it
 WIDTH, HEIGHT = 640, 400
 SCALE = 3  # drawn this many times larger, then downsampled
 BODY = 390.0  # pixels per body height (at 1x): the stage (figure.py) is 616 x 296 px
@@ -50,6 +51,7 @@ LABEL_TOP = 18.0
 LABEL_SIZE = 22
 ARROW_WIDTH = 0.016  # body heights
 HALO = 2.5  # pixels (1x) of background around a near limb
+ALONG = 20.0  # degrees: a limb segment this close to the back's line gets no halo
 MOVE_FRAME_MS = 80  # 12.5 frames a second while moving
 Colour = tuple[int, int, int]
 
@@ -172,9 +174,13 @@ def _frame(pose: Pose, label: str, arrow: Arrow | None, placing: _Placing) -> Im
     for root, joint, *rest in near:
         # A thin gap of background keeps a near limb readable where it crosses the body.
         # It starts halfway along the limb, so the shoulder and hip stay solid, and comes
-        # before the mat, so the mat is never cut.
+        # before the mat, so the mat is never cut. Not where the limb lies along the back
+        # (an arm by the side of someone lying down): there it would cut a seam in it.
         start = Point((root.x + joint.x) / 2, (root.y + joint.y) / 2)
-        _polyline(draw, [at(p) for p in (start, joint, *rest)], limb + 2 * HALO * s, BACKGROUND)
+        points = (start, joint, *rest)
+        for a, b in itertools.pairwise(points):
+            if not _along(a, b, f.hip, f.shoulder):
+                _polyline(draw, [at(a), at(b)], limb + 2 * HALO * s, BACKGROUND)
     # Grounding puts the lowest point on the mat's top edge: the mat covers no figure.
     mat_top = (FLOOR - top) * s
     draw.rounded_rectangle(
@@ -190,6 +196,17 @@ def _frame(pose: Pose, label: str, arrow: Arrow | None, placing: _Placing) -> Im
     image.paste(_label_band(label), (0, 0))
     image.paste(_smaller(band), (0, top))
     return image.quantize(palette=_palette(), dither=Image.Dither.NONE)
+
+
+def _along(a: Point, b: Point, hip: Point, shoulder: Point) -> bool:
+    """Segment a-b runs within ALONG degrees of the line from hip to shoulder."""
+    seg = (b.x - a.x, b.y - a.y)
+    back = (shoulder.x - hip.x, shoulder.y - hip.y)
+    lengths = math.hypot(*seg) * math.hypot(*back)
+    if lengths == 0:
+        return True
+    cross = abs(seg[0] * back[1] - seg[1] * back[0])
+    return cross / lengths < math.sin(math.radians(ALONG))
 
 
 def _smaller(image: Image.Image) -> Image.Image:
