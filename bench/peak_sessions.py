@@ -18,6 +18,9 @@ Prints one row per N:
   countdown ticks and buttons taken off a past step's message);
 - countdown edits skipped, and the timers' lag (fired minus due), from the
   bot's /metrics;
+- exercise pictures shown, and not (skipped for want of send budget, failed,
+  or slower than the bot waits),
+  from /metrics (set DATA_DIR to keep the drawn files between runs);
 - the essential sends (all but the cosmetic edits) per second: the average, and
   the busiest 5 s;
 - holds ended and replies seen, against what the people did.
@@ -280,6 +283,12 @@ async def run_once(people: int, url: str) -> dict[str, str]:
         skipped = _metric(page, "backcare_countdown_edits_skipped_total")
         lag_sum = _metric(page, "backcare_timer_lag_seconds_sum")
         lag_count = _metric(page, "backcare_timer_lag_seconds_count")
+        pictures = {
+            outcome: _metric(page, f'backcare_pictures_total{{outcome="{outcome}"}}') or 0
+            for outcome in ("uploaded", "by_id", "skipped", "failed", "slow")
+        }
+        shown = pictures["uploaded"] + pictures["by_id"]
+        missed = pictures["skipped"] + pictures["failed"] + pictures["slow"]
         return {
             "people": str(people),
             "hold end late, s (p50 / p95 / max)": _percentiles(tally.hold_late),
@@ -292,6 +301,7 @@ async def run_once(people: int, url: str) -> dict[str, str]:
             "essential sends/s (mean / busiest 5 s)": (
                 f"{essential / spent:.1f} / {_busiest(tally.sends):.1f}"
             ),
+            "pictures shown / not": f"{shown:.0f} / {missed:.0f}",
             "holds ended / begun": f"{len(tally.hold_late)} / {tally.holds}",
             "replies / actions": f"{len(tally.reply_wait)} / {tally.actions}",
             "people stuck": str(tally.stuck),

@@ -72,7 +72,7 @@ from bot.runtime.context import SERVICES_KEY, BotApplication, BotContext, servic
 from bot.runtime.countdown import Countdowns
 from bot.runtime.monitoring import Metrics
 from bot.runtime.services import Services, Timing
-from bot.runtime.transport import PatientCalls, SendBudget
+from bot.runtime.transport import PatientCalls, SendBudget, Skipped
 from bot.runtime.update_processor import DatabaseUpdateProcessor
 from bot.runtime.user_turns import UserTurns
 
@@ -199,7 +199,12 @@ def build_application(
         flood_gate=FloodGate(timing.flood),
         user_turns=turns,
         pictures=Pictures(
-            content, session_factory, settings.data_dir / "pictures", timing.picture_patience
+            content,
+            session_factory,
+            settings.data_dir / "pictures",
+            (timing.picture_patience, timing.upload_patience),
+            skipped=(Skipped,),
+            count=lambda outcome: metrics.pictures.labels(outcome).inc(),
         ),
         metrics=metrics,
     )

@@ -70,6 +70,7 @@ async def test_health_and_metrics_count_what_the_bot_did(
     assert metrics['backcare_reminders_total{outcome="sent"}'] == 1
     assert metrics["backcare_active_sessions"] == 1
     assert metrics["backcare_errors_total"] == 0
+    assert metrics['backcare_pictures_total{outcome="uploaded"}'] == 1  # the first card's
     async with ClientSession() as client:  # and it is gone with the bot
         try:
             async with client.get(f"{base}/healthz"):

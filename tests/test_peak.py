@@ -102,6 +102,26 @@ async def test_a_countdown_edit_is_skipped_not_queued() -> None:
     await waiting
 
 
+async def test_a_picture_goes_when_a_timer_could_and_never_waits() -> None:
+    pace = FakeTime()
+    budget = budget_in(pace)
+    for _ in range(BURST - 2):
+        await budget.take(Lane.INTERACTIVE)
+    with pytest.raises(Skipped):  # two tokens left: too few for a countdown edit ...
+        await budget.take(Lane.COSMETIC)
+    await budget.take(Lane.PICTURE)  # ... but a picture goes, as a timer's message would
+    with pytest.raises(Skipped):  # one left, kept for a reply: the card goes without it
+        await budget.take(Lane.PICTURE)
+    await budget.take(Lane.INTERACTIVE)  # the reply it was kept for
+    assert pace.now == 0.0
+    waiting = asyncio.create_task(budget.take(Lane.INTERACTIVE))
+    await asyncio.sleep(0)
+    pace.now += 10.0  # the bucket is full again, but a reply is waiting for its turn
+    with pytest.raises(Skipped):
+        await budget.take(Lane.PICTURE)
+    await waiting
+
+
 async def seed_holds(db: Database, clock: FakeClock, people: int) -> list[int]:
     """`people` set up, each in the first hold of a session, all holds due within the same
     second (a microsecond apart, in the order of the returned session ids)."""

@@ -210,7 +210,7 @@ async def test_a_picture_that_hangs_does_not_hold_up_the_card(
     run_bot: BotRunner, fake: BotApiEmulator, clock: FakeClock
 ) -> None:
     ada = fake.user(user_id=9109, first_name="Ada")
-    async with run_bot(replace(QUICK, picture_patience=0.5)):
+    async with run_bot(replace(QUICK, picture_patience=0.5, upload_patience=0.5)):
         await set_up_earlier(ada, clock)
         fake.stall("sendAnimation")  # never answered
         first = await start_today(ada)

@@ -269,7 +269,7 @@ class Coach:
         assert exercise is not None
         caption = render(self.content.messages.stretch.picture_caption, name=exercise.name)
         await self.pictures.show(
-            self.bot, chat_id, exercise_id, caption, now=self.now, lane=self.lane
+            self.bot, chat_id, exercise_id, caption, now=self.now, lane=Lane.PICTURE
         )
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:

@@ -15,6 +15,7 @@ from bot.handlers import session
 from bot.handlers.accounts import find_account, require_account
 from bot.handlers.menus import send
 from bot.runtime.context import BotContext
+from bot.runtime.transport import Lane
 
 ALL = StretchButton("all").encode()  # the catalogue
 
@@ -51,8 +52,9 @@ async def send_card(update: Update, context: BotContext, exercise: Exercise) -> 
         assert update.effective_chat is not None
         caption = render(texts.picture_caption, name=exercise.name)
         await context.services.pictures.show(
-            context.bot, update.effective_chat.id, exercise.id, caption, now=context.now()
-        )
+            context.bot, update.effective_chat.id, exercise.id, caption, now=context.now(),
+            lane=Lane.PICTURE,
+        )  # fmt: skip
     markup = InlineKeyboardMarkup(
         [[_button(texts.do_button, "do", exercise.id), _button(texts.all_button, "all")]]
     )

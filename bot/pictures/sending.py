@@ -9,13 +9,17 @@ fingerprint, and a changed picture is uploaded afresh; so is one whose id
 Telegram refuses.
 
 A picture is a help, never a step of the session: `show` reports a failure and
-returns False, and the caller sends the card's text regardless.
+returns False, and the caller sends the card's text regardless. Callers send it
+in the transport's picture lane (Lane.PICTURE): now, if the send budget has a
+token and nobody waits for one, or not at all. At the morning peak a card does
+not wait for its picture; it goes without (`skipped`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InputFile, Message
+from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
@@ -53,12 +57,18 @@ class Pictures:
         content: Content,
         session_factory: async_sessionmaker[AsyncSession],
         folder: Path | None = None,
-        patience: float = 10.0,
+        patience: tuple[float, float] = (1.5, 10.0),
+        *,
+        skipped: tuple[type[Exception], ...] = (),
+        count: Callable[[str], None] = lambda outcome: None,
     ) -> None:
         self.content = content
         self.session_factory = session_factory
         self.folder = folder  # where drawn files are kept between runs; None: memory only
-        self.patience = patience  # seconds a send may take before the text goes without it
+        # Seconds a send by file_id, and an upload, may take before the text goes without.
+        self.by_id_patience, self.upload_patience = patience
+        self.skipped = skipped  # what the transport raises for a send it chose not to make
+        self.count = count  # told each outcome: by_id, uploaded, skipped, failed or slow
         self._uploads: dict[str, asyncio.Lock] = {}  # one upload of a file at a time
         self.uploads = 0  # files this process has uploaded (for the logs and tests)
 
@@ -92,34 +102,41 @@ class Pictures:
         if picture is None:
             return False
         try:
-            sending = self._send(bot, chat_id, picture, caption, now, lane)
-            await asyncio.wait_for(sending, self.patience)
+            outcome = await self._send(bot, chat_id, picture, caption, now, lane)
         except TimeoutError:
-            logger.warning(
-                "the picture %s took over %s s: sent without", picture.name, self.patience
-            )
+            logger.info("the picture %s was too slow for %s: not sent", picture.name, chat_id)
+            self.count("slow")
             return False
         except Forbidden:
             raise  # blocked: as for any send, the bot stops writing to them
+        except self.skipped:  # the morning peak: no send budget to spare for it just now
+            logger.debug("the picture %s skipped for %s: no budget to spare", picture.name, chat_id)
+            self.count("skipped")
+            return False
         except TelegramError as error:
             logger.warning("the picture %s was not sent to %s: %s", picture.name, chat_id, error)
+            self.count("failed")
             return False
         except Exception:  # drawing or the database failed: the text must still go
             logger.exception("the picture %s was not sent to %s", picture.name, chat_id)
+            self.count("failed")
             return False
+        self.count(outcome)
         return True
 
     async def _send(
         self, bot: ExtBot[Any], chat_id: int, picture: Picture, caption: str, now: datetime,
         lane: object,
-    ) -> Message:  # fmt: skip
+    ) -> str:  # fmt: skip
+        """Send it: "by_id", or "uploaded"."""
         options: dict[str, Any] = {"caption": caption, "parse_mode": ParseMode.HTML}
         if lane is not None:
             options["rate_limit_args"] = lane
         file_id = await self._stored(bot.id, picture)
         if file_id is not None:
             try:
-                return await bot.send_animation(chat_id, file_id, **options)
+                await self._by_id(bot, chat_id, file_id, options)
+                return "by_id"
             except BadRequest as error:  # the id is no longer good: upload again
                 logger.info("file_id of %s refused (%s): uploading again", picture.name, error)
                 await self._forget(bot.id, picture)
@@ -127,15 +144,24 @@ class Pictures:
         async with lock:  # at the morning peak, many first cards at once: one upload
             file_id = await self._stored(bot.id, picture)
             if file_id is not None:
-                return await bot.send_animation(chat_id, file_id, **options)
-            data = await self.data(picture)
-            message = await bot.send_animation(
-                chat_id, InputFile(data, filename=picture.name), **options
+                await self._by_id(bot, chat_id, file_id, options)
+                return "by_id"
+            data = await asyncio.wait_for(self.data(picture), self.upload_patience)
+            upload = InputFile(data, filename=picture.name)
+            message = await asyncio.wait_for(
+                bot.send_animation(chat_id, upload, **options), self.upload_patience
             )
             self.uploads += 1
             if message.animation is not None:
                 await self._remember(bot.id, picture, message.animation.file_id, now)
-            return message
+            return "uploaded"
+
+    async def _by_id(
+        self, bot: ExtBot[Any], chat_id: int, file_id: str, options: dict[str, Any]
+    ) -> None:
+        """Send by id, if the send budget lets it go soon: at the morning peak it may not,
+        and then the card goes without its picture rather than wait."""
+        await asyncio.wait_for(bot.send_animation(chat_id, file_id, **options), self.by_id_patience)
 
     async def _stored(self, bot_id: int, picture: Picture) -> str | None:
         async with self.session_factory() as db:

@@ -39,6 +39,12 @@ class Metrics:
             "Countdown edits not sent: the send budget was short, or the edit was stale",
             registry=r,
         )
+        self.pictures = Counter(
+            "backcare_pictures",
+            "Exercise pictures sent (by_id, uploaded) or not: skipped (no send budget to "
+            "spare), failed, slow (the card went without)",
+            ["outcome"], registry=r,
+        )  # fmt: skip
         self.flood_waits = Counter(
             "backcare_telegram_429", "Bot API calls answered 429 (then waited out)", registry=r
         )

@@ -26,9 +26,11 @@ class Timing:
     due_work_every: float = 1.0  # seconds between looks for due timers
     countdown_every: float = 5.0  # seconds between edits of a hold's countdown
     request_timeout: float = 5.0  # seconds to wait for the Bot API's answer to a call
-    # Seconds an exercise's picture may take to send (retries and all) before its card's
-    # text goes without it.
-    picture_patience: float = 10.0
+    # Seconds a card waits for its exercise's picture (send budget, retries and all)
+    # before its text goes without it: sent by file_id, and uploaded (once per picture).
+    # At the morning peak the budget is the wait: the picture gives way, not the card.
+    picture_patience: float = 1.5
+    upload_patience: float = 10.0
     flood: FloodLimit = field(default_factory=FloodLimit)  # how fast one user may send updates
     # Keep to SENDS_PER_SECOND (off in tests that send at machine speed to an emulator
     # without Telegram's overall limit).

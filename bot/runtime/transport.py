@@ -61,18 +61,25 @@ class Lane(Enum):
     INTERACTIVE = 0  # a reply to something a person just did (the default)
     TIMER = 1  # a timer's essential message: a hold's end, the next step, a rest's end
     BULK = 2  # reminders and summaries: nobody is looking at the chat right now
-    COSMETIC = 3  # a countdown's edit: skipped, never queued, when the budget is short
+    PICTURE = 3  # an exercise's picture above its card: now, or the card goes without it
+    COSMETIC = 4  # a countdown's edit: skipped, never queued, when the budget is short
+
+
+# Lanes whose calls are made now or never: skipped (`Skipped`), not queued, not retried.
+NOW_OR_NEVER = frozenset({Lane.PICTURE, Lane.COSMETIC})
 
 
 # How long a waiting call of each lane may be overtaken by more urgent ones: waiting calls
 # go in order of arrival plus this. Below capacity nothing waits that long, so replies
 # simply go first; past it, a timer or a reminder that has waited this long goes before a
 # reply that has only just come, and everyone slows a little rather than some starving.
-PATIENCE = {Lane.INTERACTIVE: 0.0, Lane.TIMER: 0.5, Lane.BULK: 2.0, Lane.COSMETIC: 0.0}
+PATIENCE = {
+    Lane.INTERACTIVE: 0.0, Lane.TIMER: 0.5, Lane.BULK: 2.0, Lane.PICTURE: 0.0, Lane.COSMETIC: 0.0,
+}  # fmt: skip
 
 
 class Skipped(TelegramError):
-    """A cosmetic call not made: the budget had nothing to spare for it just now."""
+    """A now-or-never call not made: the budget had nothing to spare for it just now."""
 
 
 class SendBudget:
@@ -84,10 +91,11 @@ class SendBudget:
     lane's PATIENCE, so a reply goes before any timer or bulk send that has waited
     less than that, and past capacity nobody starves. Each lane below
     INTERACTIVE also leaves tokens for those above it: a timer takes one while
-    `reserve` / 2 more are left, bulk while `reserve` more are, and a countdown edit
-    only when nobody waits and a token more than bulk's is spare; else it is
-    skipped at once. `monotonic` and `sleep` are the real ones but in tests, which
-    count the waits in fake seconds instead of spending them.
+    `reserve` / 2 more are left, bulk while `reserve` more are, a picture only when
+    nobody waits and a timer could go, and a countdown edit only when nobody waits
+    and a token more than bulk's is spare; those two are else skipped at once.
+    `monotonic` and `sleep` are the real ones but in tests, which count the waits
+    in fake seconds instead of spending them.
     """
 
     def __init__(
@@ -105,6 +113,7 @@ class SendBudget:
             Lane.INTERACTIVE: 1.0,
             Lane.TIMER: 1 + reserve / 2,
             Lane.BULK: 1 + reserve,
+            Lane.PICTURE: 1 + reserve / 2,
             Lane.COSMETIC: min(burst, 2 + reserve),
         }
         self._monotonic = monotonic
@@ -123,13 +132,13 @@ class SendBudget:
         self._at = now
 
     async def take(self, lane: Lane) -> None:
-        """Wait for this lane's turn (COSMETIC: now or never, raising Skipped)."""
+        """Wait for this lane's turn (PICTURE, COSMETIC: now or never, raising Skipped)."""
         self._refill()
         if not self._waiting and self._tokens >= self._need[lane]:
             self._tokens -= 1
             return
-        if lane is Lane.COSMETIC:
-            raise Skipped("no send budget to spare for a cosmetic edit")
+        if lane in NOW_OR_NEVER:
+            raise Skipped(f"no send budget to spare for a {lane.name.lower()} call")
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         due = self._monotonic() + PATIENCE[lane]
         heapq.heappush(self._waiting, (due, next(self._arrivals), lane, turn))
@@ -204,8 +213,8 @@ class PatientCalls(BaseRateLimiter[Lane]):
         chat = str(data.get("chat_id", ""))
         lane = rate_limit_args or Lane.INTERACTIVE
         budget = self._budget if endpoint in COUNTED else None
-        if lane is Lane.COSMETIC:
-            return await self._cosmetic(callback, args, kwargs, chat, budget)
+        if lane in NOW_OR_NEVER:
+            return await self._now_or_never(callback, args, kwargs, chat, budget, lane)
         for attempt in range(1, self._attempts):
             await self._wait_for(chat)
             if budget is not None:
@@ -233,29 +242,30 @@ class PatientCalls(BaseRateLimiter[Lane]):
             await budget.take(lane)
         return await callback(*args, **kwargs)  # the last attempt: its failure is final
 
-    async def _cosmetic(
+    async def _now_or_never(
         self,
         callback: Callable[..., Coroutine[Any, Any, JsonResult]],
         args: Any,
         kwargs: dict[str, Any],
         chat: str,
         budget: SendBudget | None,
+        lane: Lane,
     ) -> JsonResult:
-        """Now or never: no waiting for a held chat or the budget, and no retry. By the
-        time a wait was over, the edit would be stale."""
+        """No waiting for a held chat or the budget, and no retry. By the time a wait was
+        over, an edit would be stale, and a card would have waited for its picture."""
         if self._held_until.get(chat, 0.0) > self._monotonic():
             raise Skipped("the chat is held after a 429")
         if budget is not None:
-            await budget.take(Lane.COSMETIC)
+            await budget.take(lane)
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as flood:
             self._hold(chat, self._flood_wait(flood))
-            raise Skipped("429 for a cosmetic edit") from flood
+            raise Skipped(f"429 for a {lane.name.lower()} call") from flood
         except BadRequest:  # final, and the caller's to handle
             raise
         except NetworkError as error:  # not tried again: a later one would be stale
-            raise Skipped(f"a cosmetic edit failed on its way: {error}") from error
+            raise Skipped(f"a {lane.name.lower()} call failed on its way: {error}") from error
 
     def _flood_wait(self, flood: RetryAfter) -> float:
         """Count a 429 and say how long to wait it out."""
