@@ -70,7 +70,8 @@ class Pictures:
         self.skipped = skipped  # what the transport raises for a send it chose not to make
         self.count = count  # told each outcome: by_id, uploaded, skipped, failed or slow
         self._uploads: dict[str, asyncio.Lock] = {}  # one upload of a file at a time
-        self.uploads = 0  # files this process has uploaded (for the logs and tests)
+        # The stored ids this process has read or written: a card's picture costs no query.
+        self._ids: dict[tuple[int, str, str], str] = {}
 
     def picture(self, exercise_id: str) -> Picture | None:
         motion = self.content.motions.get(exercise_id)
@@ -94,7 +95,7 @@ class Pictures:
 
     async def show(
         self, bot: ExtBot[Any], chat_id: int, exercise_id: str, caption: str, *,
-        now: datetime, lane: object = None,
+        now: datetime, lane: object,
     ) -> bool:  # fmt: skip
         """Send the exercise's animation with `caption` (HTML). False if there is none or
         it could not be sent in time: the reason is logged, and the text goes without it."""
@@ -129,9 +130,9 @@ class Pictures:
         lane: object,
     ) -> str:  # fmt: skip
         """Send it: "by_id", or "uploaded"."""
-        options: dict[str, Any] = {"caption": caption, "parse_mode": ParseMode.HTML}
-        if lane is not None:
-            options["rate_limit_args"] = lane
+        options: dict[str, Any] = {
+            "caption": caption, "parse_mode": ParseMode.HTML, "rate_limit_args": lane,
+        }  # fmt: skip
         file_id = await self._stored(bot.id, picture)
         if file_id is not None:
             try:
@@ -151,7 +152,6 @@ class Pictures:
             message = await asyncio.wait_for(
                 bot.send_animation(chat_id, upload, **options), self.upload_patience
             )
-            self.uploads += 1
             if message.animation is not None:
                 await self._remember(bot.id, picture, message.animation.file_id, now)
             return "uploaded"
@@ -164,10 +164,17 @@ class Pictures:
         await asyncio.wait_for(bot.send_animation(chat_id, file_id, **options), self.by_id_patience)
 
     async def _stored(self, bot_id: int, picture: Picture) -> str | None:
-        async with self.session_factory() as db:
-            return await FileRepo(db).file_id(bot_id, picture.name, picture.fingerprint)
+        key = (bot_id, picture.name, picture.fingerprint)
+        if key not in self._ids:
+            async with self.session_factory() as db:
+                file_id = await FileRepo(db).file_id(*key)
+            if file_id is None:
+                return None
+            self._ids[key] = file_id
+        return self._ids[key]
 
     async def _remember(self, bot_id: int, picture: Picture, file_id: str, now: datetime) -> None:
+        self._ids[(bot_id, picture.name, picture.fingerprint)] = file_id
         async with self.session_factory() as db:
             await FileRepo(db).remember(bot_id, picture.name, picture.fingerprint, file_id, now)
             try:
@@ -176,6 +183,7 @@ class Pictures:
                 logger.debug("%s: another process stored its file_id first", picture.name)
 
     async def _forget(self, bot_id: int, picture: Picture) -> None:
+        self._ids.pop((bot_id, picture.name, picture.fingerprint), None)
         async with self.session_factory() as db:
             await FileRepo(db).forget(bot_id, picture.name)
             await db.commit()
